@@ -1,0 +1,56 @@
+using System.Runtime.InteropServices;
+
+namespace MmSim.Physical;
+
+/// <summary>
+/// Per-frame metadata, the simulator's <c>struct page</c> (include/linux/mm_types.h), kept to 32 bytes
+/// (the kernel's is 64). One array of these is the frame table; everything refers to frames by index (pfn).
+/// </summary>
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
+public struct Frame
+{
+    /// <summary><see cref="FrameFlags"/> bits, plus the buddy order (bits 24..27) when free.</summary>
+    public uint Flags;
+    /// <summary>Owner: an address-space id for anonymous pages, a file id for page cache, a table id for page
+    /// tables, -1 when free or reserved.</summary>
+    public int Owner;
+    /// <summary>Anonymous: the virtual page number; page cache: the page index in the file.</summary>
+    public long Index;
+    /// <summary>Links of the intrusive list the frame is on (a buddy free list or an LRU list); -1 = none.</summary>
+    public int Prev;
+    public int Next;
+    /// <summary>Number of page-table entries mapping this frame (the kernel's <c>_mapcount + 1</c>).</summary>
+    public int MapCount;
+    /// <summary>What was last written to the page (a content token), so tests can check nothing is lost.</summary>
+    public int Content;
+}
+
+[Flags]
+public enum FrameFlags : uint
+{
+    None = 0,
+    /// <summary>Free and the head of a buddy block (PageBuddy); the order is in bits 24..27.</summary>
+    Buddy = 1u << 0,
+    /// <summary>Held back at boot (firmware, kernel image, the struct page array): never allocatable.</summary>
+    Reserved = 1u << 1,
+    /// <summary>Allocated (not free, not reserved).</summary>
+    Allocated = 1u << 2,
+    Anon = 1u << 3,
+    /// <summary>In the page cache (PG_mapping set to a file).</summary>
+    File = 1u << 4,
+    /// <summary>A page-table page.</summary>
+    PageTable = 1u << 5,
+    /// <summary>PG_lru: on one of the LRU lists (which one is in bits 8..10).</summary>
+    Lru = 1u << 6,
+    Active = 1u << 7,
+    Referenced = 1u << 11,
+    Dirty = 1u << 12,
+    Writeback = 1u << 13,
+    SwapCache = 1u << 14,
+    Unevictable = 1u << 15,
+    Mlocked = 1u << 16,
+    Workingset = 1u << 17,
+    Uptodate = 1u << 18,
+    Reclaim = 1u << 19,
+    SwapBacked = 1u << 20,
+}
