@@ -1,0 +1,111 @@
+using MmSim.Mm;
+using MmSim.PageCache;
+using MmSim.Paging;
+using MmSim.Physical;
+using MmSim.Reclaim;
+using MmSim.Workloads;
+
+namespace MmSim.Machine;
+
+/// <summary>
+/// The simulated kernel's memory state: physical memory, every page table, the page cache, the LRU lists, the
+/// node's state counters (what /proc/meminfo and /proc/vmstat print) and the event log. The mechanisms in Mm/,
+/// PageCache/ and Reclaim/ act on it; reports read it.
+/// </summary>
+public sealed class Kernel
+{
+    public readonly PhysicalMemory Phys;
+    public readonly Frame[] Frames;
+    public readonly PagingLayout Layout;
+    public readonly PageTablePool Tables;
+    public readonly VmEventCounters Events = new();
+    public readonly LruLists Lru;
+    public readonly EventLog Log = new();
+    public readonly VmSpec Vm;
+    public readonly LatencySpec Latency;
+    public readonly List<SimFile> Files = new();
+    public readonly Dictionary<string, SimFile> FilesByPath = new(StringComparer.Ordinal);
+    public readonly int PageSize;
+    public readonly int PageShift;
+    public readonly long TotalSwapPages;
+
+    // Node state counters (enum node_stat_item / zone_stat_item), in pages unless named otherwise.
+    /// <summary>NR_ANON_MAPPED (AnonPages).</summary>
+    public long NrAnonMapped;
+    /// <summary>NR_FILE_MAPPED (Mapped).</summary>
+    public long NrFileMapped;
+    /// <summary>NR_FILE_PAGES: page cache pages (plus swap cache, when the swap issue lands).</summary>
+    public long NrFilePages;
+    /// <summary>NR_PAGETABLE (PageTables): every page-table page, the PGD included.</summary>
+    public long NrPageTable;
+    /// <summary>NR_KERNEL_STACK_KB.</summary>
+    public long NrKernelStackKb;
+    public long NrShmem;
+    public long NrFileDirty;
+    public long NrWriteback;
+    public long NrSwapCache;
+    /// <summary>vm_committed_as, in pages (Committed_AS).</summary>
+    public long CommittedAs;
+
+    /// <summary>Simulated time of the work being done now (the running task's clock), for event stamps.</summary>
+    public long Now;
+
+    public Kernel(Scenario scenario)
+    {
+        var m = scenario.Machine;
+        Vm = scenario.Vm;
+        Latency = m.Latency;
+        Phys = new PhysicalMemory(new PhysicalMemoryConfig
+        {
+            MemoryBytes = m.MemoryBytes,
+            PageSize = m.PageSize,
+            KernelReservedBytes = m.KernelReservedBytes,
+            MinFreeKbytes = Vm.MinFreeKbytes,
+            WatermarkScaleFactor = Vm.WatermarkScaleFactor,
+            LowmemReserveRatio = Vm.LowmemReserveRatio,
+            TransparentHugepage = m.TransparentHugepage,
+        });
+        Frames = Phys.Frames;
+        PageSize = m.PageSize;
+        PageShift = Phys.PageShift;
+        Layout = new PagingLayout(PageSize);
+        Tables = new PageTablePool(Layout.EntriesPerTable);
+        Lru = new LruLists(Frames, Events);
+        TotalSwapPages = m.SwapBytes / PageSize;
+        foreach (var f in scenario.Files)
+        {
+            var file = new SimFile(Files.Count, f.Path, f.SizeBytes, PageSize);
+            Files.Add(file);
+            FilesByPath[f.Path] = file;
+        }
+    }
+
+    public long PagesToKb(long pages) => pages * (PageSize / 1024);
+
+    /// <summary>
+    /// Allocates one page for user memory (GFP_HIGHUSER_MOVABLE): the fast path at the low watermark, then the
+    /// slow path's retry at the min watermark (mm/page_alloc.c, __alloc_pages). Reclaim is not modelled yet, so a
+    /// failure here is final: -1.
+    /// </summary>
+    public int AllocUserPage()
+    {
+        int pfn = Phys.AllocPage(ZoneType.Movable, AllocFlags.WmarkLow);
+        if (pfn < 0) pfn = Phys.AllocPage(ZoneType.Movable, AllocFlags.WmarkMin);
+        return pfn;
+    }
+
+    /// <summary>Allocates one page for the kernel's own use (GFP_KERNEL: page tables, kernel stacks).</summary>
+    public int AllocKernelPage()
+    {
+        int pfn = Phys.AllocPage(ZoneType.Normal, AllocFlags.WmarkLow);
+        if (pfn < 0) pfn = Phys.AllocPage(ZoneType.Normal, AllocFlags.WmarkMin);
+        return pfn;
+    }
+
+    /// <summary>Frees one page back to the buddy allocator (pgfree).</summary>
+    public void FreePage(int pfn)
+    {
+        Phys.FreePage(pfn);
+        Events.Inc(VmEvent.pgfree);
+    }
+}

@@ -1,0 +1,281 @@
+using MmSim.Machine;
+using MmSim.PageCache;
+using MmSim.Paging;
+using MmSim.Physical;
+
+namespace MmSim.Mm;
+
+/// <summary>
+/// The page-fault handler: x86's do_user_addr_fault (arch/x86/mm/fault.c) for the checks, then
+/// handle_mm_fault → handle_pte_fault (mm/memory.c): anonymous pages are allocated lazily on first touch (a
+/// read maps the shared zero page, a write a fresh zeroed page), a write to the zero page or to a private file
+/// page copies on write, and file pages come from the page cache, with fault-around and read-around as Linux
+/// does them. Counting follows mm_account_fault (6.4+): one pgfault per completed fault.
+/// </summary>
+public sealed class FaultHandler
+{
+    private readonly Kernel _k;
+    private readonly PageTableOps _pt;
+    private readonly Filemap _filemap;
+    private readonly Paging.PageTablePool _pool;
+    private readonly int _shift;
+
+    public FaultHandler(Kernel kernel, PageTableOps pageTables, Filemap filemap)
+    {
+        _k = kernel;
+        _pt = pageTables;
+        _filemap = filemap;
+        _pool = kernel.Tables;
+        _shift = kernel.PageShift;
+    }
+
+    /// <summary>fault_around_bytes in pages (mm/memory.c; default 64 KiB = 16 pages).</summary>
+    private long FaultAroundPages => Math.Max(1, _k.Vm.FaultAroundBytes / _k.PageSize);
+
+    public FaultResult Handle(MmStruct mm, ulong address, AccessKind kind)
+    {
+        switch (PagingLayout.Classify(address))
+        {
+            case AddressKind.Kernel: return new(FaultOutcome.SegvKernel, FaultKind.None, 0, 0);
+            case AddressKind.NonCanonical: return new(FaultOutcome.SegvNonCanonical, FaultKind.None, 0, 0);
+        }
+        var vma = mm.FindVma(address);
+        if (vma is null) return new(FaultOutcome.SegvMapErr, FaultKind.None, 0, 0);
+        // access_error(): the VMA must allow the access.
+        var need = kind switch { AccessKind.Write => VmFlags.Write, AccessKind.Exec => VmFlags.Exec, _ => VmFlags.Read };
+        if ((vma.Flags & need) == 0) return new(FaultOutcome.SegvAccErr, FaultKind.None, 0, 0);
+
+        int table = _pt.WalkAlloc(mm, address, out int slot);
+        if (table < 0) return new(FaultOutcome.Oom, FaultKind.None, 0, 0);
+        var t = _pool[table];
+        ulong pte = t[slot];
+        FaultResult r;
+        if (pte == 0)
+            r = vma.IsAnonymous ? DoAnonymousPage(mm, vma, t, slot, kind, address)
+                : kind == AccessKind.Write ? ((vma.Flags & VmFlags.Shared) != 0 ? DoSharedFault(mm, vma, t, slot, address)
+                                                                                : DoCowFault(mm, vma, t, slot, address))
+                : DoReadFault(mm, vma, table, slot, address);
+        else if (kind == AccessKind.Write && (pte & Pte.Write) == 0)
+            r = DoWpPage(mm, vma, t, slot, address);
+        else
+            r = new(FaultOutcome.Minor, FaultKind.Spurious, 0, 0);
+
+        mm.Tlb.FlushPage((long)(address >> _shift));
+        if (!r.IsError)
+        {
+            _k.Events.Inc(VmEvent.pgfault);
+            mm.UpdateHiwater();
+        }
+        return r;
+    }
+
+    private ulong LeafFlags(Vma vma, bool writable)
+    {
+        ulong f = Pte.Present | Pte.User | Pte.Accessed;
+        if (writable) f |= Pte.Write | Pte.Dirty;
+        if ((vma.Flags & VmFlags.Exec) == 0) f |= Pte.NoExec;
+        return f;
+    }
+
+    /// <summary>do_anonymous_page: a read maps the zero page; a write gets a new zeroed page on the inactive anon
+    /// list (lru_cache_add_inactive_or_unevictable).</summary>
+    private FaultResult DoAnonymousPage(MmStruct mm, Vma vma, ulong[] t, int slot, AccessKind kind, ulong address)
+    {
+        if (kind != AccessKind.Write)
+        {
+            // The zero page has no struct page of its own to count: RSS does not grow.
+            t[slot] = Pte.Make(0, (LeafFlags(vma, false) | Pte.Special));
+            return new(FaultOutcome.Minor, FaultKind.AnonZeroPage, 0, 0);
+        }
+        int pfn = NewAnonPage(mm, vma, t, slot, 0, address);
+        if (pfn < 0) return new(FaultOutcome.Oom, FaultKind.None, 0, 0);
+        return new(FaultOutcome.Minor, FaultKind.AnonZeroFill, 0, 0);
+    }
+
+    /// <summary>Allocates, fills and maps a private anonymous page (folio_add_new_anon_rmap + lru add).</summary>
+    private int NewAnonPage(MmStruct mm, Vma vma, ulong[] t, int slot, int content, ulong address)
+    {
+        int pfn = _k.AllocUserPage();
+        if (pfn < 0) return -1;
+        ref var f = ref _k.Frames[pfn];
+        f.Flags |= (uint)(FrameFlags.Anon | FrameFlags.SwapBacked | FrameFlags.Uptodate);
+        if ((vma.Flags & VmFlags.Locked) != 0) f.Flags |= (uint)(FrameFlags.Unevictable | FrameFlags.Mlocked);
+        f.Owner = mm.Id;
+        f.Index = (long)(address >> _shift);
+        f.MapCount = 1;
+        f.Content = content;
+        t[slot] = Pte.Make(pfn, LeafFlags(vma, true));
+        _k.Lru.Add(pfn);
+        _k.NrAnonMapped++;
+        mm.RssAnon++;
+        return pfn;
+    }
+
+    /// <summary>do_wp_page: a write to a present, write-protected page.</summary>
+    private FaultResult DoWpPage(MmStruct mm, Vma vma, ulong[] t, int slot, ulong address)
+    {
+        ulong pte = t[slot];
+        if ((pte & Pte.Special) != 0)
+        {
+            // wp_page_copy from the zero page: a new zeroed page replaces it.
+            int pfn = NewAnonPage(mm, vma, t, slot, 0, address);
+            if (pfn < 0) return new(FaultOutcome.Oom, FaultKind.None, 0, 0);
+            return new(FaultOutcome.Minor, FaultKind.CowZeroPage, 0, 0);
+        }
+        int old = (int)Pte.Pfn(pte);
+        ref var of = ref _k.Frames[old];
+        if ((of.Flags & (uint)FrameFlags.Anon) != 0 && of.MapCount == 1)
+        {
+            // wp_can_reuse_anon_folio: nobody else maps it, so it just becomes writable.
+            t[slot] = pte | Pte.Write | Pte.Dirty | Pte.Accessed;
+            _k.Events.Inc(VmEvent.pgreuse);
+            return new(FaultOutcome.Minor, FaultKind.Reuse, 0, 0);
+        }
+        if ((of.Flags & (uint)FrameFlags.File) != 0 && (vma.Flags & VmFlags.Shared) != 0)
+        {
+            // wp_page_shared: the page cache page itself becomes writable and dirty.
+            t[slot] = pte | Pte.Write | Pte.Dirty | Pte.Accessed;
+            MarkDirty(old);
+            return new(FaultOutcome.Minor, FaultKind.FileShared, 0, 0);
+        }
+        // wp_page_copy: a private copy of a file page (or of a page shared after fork).
+        int content = of.Content;
+        bool wasFile = (of.Flags & (uint)FrameFlags.File) != 0;
+        UnmapPage(mm, old, wasFile);
+        int np = NewAnonPage(mm, vma, t, slot, content, address);
+        if (np < 0) { t[slot] = 0; return new(FaultOutcome.Oom, FaultKind.None, 0, 0); }
+        return new(FaultOutcome.Minor, FaultKind.CowFile, 0, 0);
+    }
+
+    /// <summary>Drops one mapping of a frame (page_remove_rmap) and frees an anonymous page nobody maps.</summary>
+    public void UnmapPage(MmStruct mm, int pfn, bool file)
+    {
+        ref var f = ref _k.Frames[pfn];
+        f.MapCount--;
+        if (file)
+        {
+            mm.RssFile--;
+            if (f.MapCount == 0) _k.NrFileMapped--;
+            return;
+        }
+        mm.RssAnon--;
+        if (f.MapCount == 0)
+        {
+            _k.NrAnonMapped--;
+            _k.Lru.Remove(pfn);
+            _k.FreePage(pfn);
+        }
+    }
+
+    private void MarkDirty(int pfn)
+    {
+        ref var f = ref _k.Frames[pfn];
+        if ((f.Flags & (uint)FrameFlags.Dirty) != 0) return;
+        f.Flags |= (uint)FrameFlags.Dirty;
+        _k.NrFileDirty++;
+    }
+
+    private long PgOff(Vma vma, ulong address) => vma.PgOff + (long)((address - vma.Start) >> _shift);
+
+    /// <summary>
+    /// The page cache page for a fault (filemap_fault): found → no I/O; missing → a major fault that reads the
+    /// read-around window in one request. Returns the pfn, or -1 when nothing could be allocated.
+    /// </summary>
+    private int GetFilePage(SimFile file, long pgoff, out bool major, out int pagesRead)
+    {
+        major = false;
+        pagesRead = 0;
+        int pfn = _filemap.Find(file, pgoff);
+        if (pfn >= 0) return pfn;
+        major = true;
+        _k.Events.Inc(VmEvent.pgmajfault);
+        var (start, count) = _filemap.MmapReadAround(file, pgoff);
+        long read = _filemap.ReadIntoCache(file, start, count);
+        if (_filemap.Find(file, pgoff) < 0) read = _filemap.ReadIntoCache(file, pgoff, 1) + Math.Max(0, read);
+        pagesRead = (int)Math.Max(0, read);
+        return _filemap.Find(file, pgoff);
+    }
+
+    private void MapFilePage(MmStruct mm, Vma vma, ulong[] t, int slot, int pfn, bool writable)
+    {
+        ref var f = ref _k.Frames[pfn];
+        if (f.MapCount++ == 0) _k.NrFileMapped++;
+        mm.RssFile++;
+        t[slot] = Pte.Make(pfn, LeafFlags(vma, writable));
+    }
+
+    /// <summary>
+    /// do_read_fault: first do_fault_around maps the cached pages around the address (fault_around_bytes,
+    /// within this PTE table and the VMA, filemap_map_pages); if that mapped the faulting page the fault is
+    /// minor. Otherwise filemap_fault reads it in (major), and the retried fault maps the window around it.
+    /// </summary>
+    private FaultResult DoReadFault(MmStruct mm, Vma vma, int table, int slot, ulong address)
+    {
+        var file = vma.File!;
+        long pgoff = PgOff(vma, address);
+        if (pgoff >= file.Pages) return new(FaultOutcome.SegvMapErr, FaultKind.None, 0, 0); // SIGBUS beyond EOF
+        var t = _pool[table];
+        if (FaultAroundPages > 1)
+        {
+            FaultAround(mm, vma, t, slot, address);
+            if (t[slot] != 0) return new(FaultOutcome.Minor, FaultKind.FileRead, 0, 0);
+        }
+        int pfn = GetFilePage(file, pgoff, out bool major, out int read);
+        if (pfn < 0) return new(FaultOutcome.Oom, FaultKind.None, 0, 0);
+        if (major && FaultAroundPages > 1) FaultAround(mm, vma, t, slot, address);
+        if (t[slot] == 0) MapFilePage(mm, vma, t, slot, pfn, false);
+        return major ? new(FaultOutcome.Major, FaultKind.FileRead, _k.Latency.MajorFaultNs, read)
+                     : new(FaultOutcome.Minor, FaultKind.FileRead, 0, 0);
+    }
+
+    /// <summary>do_fault_around + filemap_map_pages (mm/memory.c, mm/filemap.c, 6.1).</summary>
+    private void FaultAround(MmStruct mm, Vma vma, ulong[] t, int slot, ulong address)
+    {
+        var file = vma.File!;
+        long nrPages = FaultAroundPages;
+        long ptrsPerPte = t.Length;
+        ulong mask = ~((ulong)nrPages * (ulong)_k.PageSize - 1);
+        ulong start = Math.Max(address & mask, vma.Start);
+        long off = (long)((address - start) >> _shift) & (ptrsPerPte - 1);
+        long startPgoff = PgOff(vma, address) - off;
+        long endPgoff = startPgoff - ((long)(start >> _shift) & (ptrsPerPte - 1)) + ptrsPerPte - 1;
+        endPgoff = Math.Min(endPgoff, Math.Min(vma.PageCount(_shift) + vma.PgOff - 1, startPgoff + nrPages - 1));
+        endPgoff = Math.Min(endPgoff, file.Pages - 1);
+        int firstSlot = slot - (int)(PgOff(vma, address) - startPgoff);
+        for (long p = startPgoff; p <= endPgoff; p++)
+        {
+            int s = firstSlot + (int)(p - startPgoff);
+            if (s < 0 || s >= t.Length || t[s] != 0) continue;
+            int pfn = file.CachePfn[p];
+            if (pfn < 0) continue;
+            MapFilePage(mm, vma, t, s, pfn, false);
+            if (file.MmapMiss > 0) file.MmapMiss--;
+        }
+    }
+
+    /// <summary>do_cow_fault: a write to a private file mapping gets a private anonymous copy of the file page.</summary>
+    private FaultResult DoCowFault(MmStruct mm, Vma vma, ulong[] t, int slot, ulong address)
+    {
+        var file = vma.File!;
+        long pgoff = PgOff(vma, address);
+        if (pgoff >= file.Pages) return new(FaultOutcome.SegvMapErr, FaultKind.None, 0, 0);
+        int src = GetFilePage(file, pgoff, out bool major, out int read);
+        if (src < 0) return new(FaultOutcome.Oom, FaultKind.None, 0, 0);
+        int np = NewAnonPage(mm, vma, t, slot, _k.Frames[src].Content, address);
+        if (np < 0) return new(FaultOutcome.Oom, FaultKind.None, 0, 0);
+        return new(major ? FaultOutcome.Major : FaultOutcome.Minor, FaultKind.CowFile, major ? _k.Latency.MajorFaultNs : 0, read);
+    }
+
+    /// <summary>do_shared_fault: a write to a shared file mapping dirties the page cache page itself.</summary>
+    private FaultResult DoSharedFault(MmStruct mm, Vma vma, ulong[] t, int slot, ulong address)
+    {
+        var file = vma.File!;
+        long pgoff = PgOff(vma, address);
+        if (pgoff >= file.Pages) return new(FaultOutcome.SegvMapErr, FaultKind.None, 0, 0);
+        int pfn = GetFilePage(file, pgoff, out bool major, out int read);
+        if (pfn < 0) return new(FaultOutcome.Oom, FaultKind.None, 0, 0);
+        MapFilePage(mm, vma, t, slot, pfn, true);
+        MarkDirty(pfn);
+        return new(major ? FaultOutcome.Major : FaultOutcome.Minor, FaultKind.FileShared, major ? _k.Latency.MajorFaultNs : 0, read);
+    }
+}

@@ -1,0 +1,40 @@
+namespace MmSim.Mm;
+
+/// <summary>How a page fault ended.</summary>
+public enum FaultOutcome : byte
+{
+    /// <summary>Resolved without I/O (min_flt).</summary>
+    Minor,
+    /// <summary>Resolved after waiting for the disk (maj_flt, pgmajfault).</summary>
+    Major,
+    /// <summary>No mapping at the address: SIGSEGV, SEGV_MAPERR.</summary>
+    SegvMapErr,
+    /// <summary>The mapping forbids this access: SIGSEGV, SEGV_ACCERR.</summary>
+    SegvAccErr,
+    /// <summary>A user-mode access to kernel space: SIGSEGV (the kernel half is supervisor-only).</summary>
+    SegvKernel,
+    /// <summary>A non-canonical address: a general-protection fault, delivered as SIGSEGV.</summary>
+    SegvNonCanonical,
+    /// <summary>No page could be allocated (VM_FAULT_OOM).</summary>
+    Oom,
+}
+
+/// <summary>What kind of fault it was, for the event log and per-kind counts.</summary>
+public enum FaultKind : byte
+{
+    None,
+    AnonZeroFill,   // do_anonymous_page, write: a new zeroed page
+    AnonZeroPage,   // do_anonymous_page, read: the shared zero page
+    CowZeroPage,    // do_wp_page on the zero page: wp_page_copy
+    CowFile,        // do_cow_fault / do_wp_page on a private file page
+    Reuse,          // do_wp_page: the page is ours alone, made writable
+    FileRead,       // do_read_fault
+    FileShared,     // do_shared_fault
+    Spurious,       // already fixed (a stale TLB entry)
+}
+
+public readonly record struct FaultResult(FaultOutcome Outcome, FaultKind Kind, long IoNs, int PagesRead)
+{
+    public bool IsError => Outcome >= FaultOutcome.SegvMapErr;
+    public bool IsSegv => Outcome is >= FaultOutcome.SegvMapErr and <= FaultOutcome.SegvNonCanonical;
+}

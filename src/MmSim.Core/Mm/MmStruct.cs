@@ -1,0 +1,104 @@
+using MmSim.Paging;
+
+namespace MmSim.Mm;
+
+/// <summary>
+/// One address space (<c>struct mm_struct</c>): its VMAs in address order, the root of its page table, and the
+/// counters behind /proc/PID/status (total_vm, the rss_stat counters, pgtables_bytes).
+/// </summary>
+public sealed class MmStruct
+{
+    /// <summary>Linux's mmap_base with no randomisation: TASK_SIZE − the 128 MiB minimum stack gap
+    /// (arch/x86/mm/mmap.c, mmap_base()).</summary>
+    public const ulong DefaultMmapBase = PagingLayout.TaskSizeMax - (128UL << 20);
+    /// <summary>vm.mmap_min_addr default.</summary>
+    public const ulong MmapMinAddr = 0x10000;
+
+    public int Id { get; }
+    public readonly List<Vma> Vmas = new();
+    public int PgdTable = -1;
+    public readonly Tlb Tlb;
+
+    /// <summary>total_vm in pages (VmSize).</summary>
+    public long TotalVm;
+    /// <summary>hiwater_vm in pages (VmPeak).</summary>
+    public long HiwaterVm;
+    /// <summary>locked_vm in pages (VmLck).</summary>
+    public long LockedVm;
+    /// <summary>data_vm and stack_vm in pages (VmData, VmStk), as vm_stat_account sorts mappings.</summary>
+    public long DataVm, StackVm;
+    /// <summary>MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES, MM_SWAPENTS.</summary>
+    public long RssAnon, RssFile, RssShmem, SwapEnts;
+    /// <summary>hiwater_rss in pages (VmHWM).</summary>
+    public long HiwaterRss;
+    /// <summary>mm_pgtables_bytes: PUD, PMD and PTE tables (not the PGD), as VmPTE shows.</summary>
+    public long PgtablesBytes;
+    /// <summary>Pages charged to Committed_AS by this mm (private writable mappings).</summary>
+    public long CommittedPages;
+
+    public MmStruct(int id, int tlbEntries)
+    {
+        Id = id;
+        Tlb = new Tlb(tlbEntries);
+    }
+
+    public long Rss => RssAnon + RssFile + RssShmem;
+
+    public void UpdateHiwater()
+    {
+        long rss = Rss;
+        if (rss > HiwaterRss) HiwaterRss = rss;
+    }
+
+    /// <summary>find_vma: the VMA containing <paramref name="address"/>, or null.</summary>
+    public Vma? FindVma(ulong address)
+    {
+        int lo = 0, hi = Vmas.Count - 1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >> 1;
+            var v = Vmas[mid];
+            if (address < v.Start) hi = mid - 1;
+            else if (address >= v.End) lo = mid + 1;
+            else return v;
+        }
+        return null;
+    }
+
+    public Vma? FindByName(string name)
+    {
+        foreach (var v in Vmas) if (v.Name == name) return v;
+        return null;
+    }
+
+    /// <summary>
+    /// unmapped_area_topdown (mm/mmap.c): the highest gap below mmap_base that fits <paramref name="length"/>,
+    /// so consecutive mappings sit right below each other, as on Linux without ASLR. Returns 0 if none fits.
+    /// </summary>
+    public ulong FindFreeAreaTopDown(ulong length)
+    {
+        ulong ceiling = DefaultMmapBase;
+        for (int i = Vmas.Count - 1; i >= -1; i--)
+        {
+            ulong floor = i >= 0 ? Vmas[i].End : MmapMinAddr;
+            if (floor >= ceiling) { if (i >= 0) ceiling = Math.Min(ceiling, Vmas[i].Start); continue; }
+            if (ceiling - floor >= length) return ceiling - length;
+            if (i >= 0) ceiling = Vmas[i].Start;
+        }
+        return 0;
+    }
+
+    /// <summary>Inserts keeping address order (the caller has checked there is no overlap).</summary>
+    public void InsertVma(Vma vma)
+    {
+        int i = 0;
+        while (i < Vmas.Count && Vmas[i].Start < vma.Start) i++;
+        Vmas.Insert(i, vma);
+    }
+
+    public bool Overlaps(ulong start, ulong end)
+    {
+        foreach (var v in Vmas) if (v.Start < end && start < v.End) return true;
+        return false;
+    }
+}

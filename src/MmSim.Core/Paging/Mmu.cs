@@ -1,0 +1,113 @@
+using System.Runtime.CompilerServices;
+using MmSim.Mm;
+using MmSim.Physical;
+
+namespace MmSim.Paging;
+
+/// <summary>
+/// The CPU's memory-management unit: TLB lookup, and on a miss the page-table walk (the hardware's, like xv6's
+/// <c>walk()</c>), setting the accessed and dirty bits as x86 does. Anything it cannot satisfy is a page fault
+/// for <see cref="FaultHandler"/>. This is the hot path: no allocation, no virtual calls.
+/// </summary>
+public sealed class Mmu
+{
+    /// <summary>Translated from the TLB.</summary>
+    public const int TlbHit = 0;
+    /// <summary>Translated by walking the page table (the TLB is refilled).</summary>
+    public const int Walked = 1;
+    /// <summary>Not translatable as asked: the kernel must handle a page fault.</summary>
+    public const int Fault = -1;
+
+    private readonly PageTablePool _pool;
+    private readonly Frame[] _frames;
+    private readonly int _pageShift;
+    private readonly int _levels;
+    private readonly int[] _shift;
+    private readonly ulong _indexMask;
+
+    public Mmu(PagingLayout layout, PageTablePool pool, Frame[] frames)
+    {
+        _pool = pool;
+        _frames = frames;
+        _pageShift = layout.PageShift;
+        _levels = layout.Levels;
+        _shift = layout.LevelShift;
+        _indexMask = (ulong)layout.EntriesPerTable - 1;
+    }
+
+    public int Levels => _levels;
+
+    /// <summary>
+    /// Translates one user access. <paramref name="content"/> is stored into the frame on a write, so that what
+    /// was written can be checked later. The address must be a user address (the caller checks).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Access(MmStruct mm, ulong address, AccessKind kind, int content)
+    {
+        long vpn = (long)(address >> _pageShift);
+        var tlb = mm.Tlb;
+        ref var e = ref tlb.Lookup(vpn);
+        if (e.Vpn == vpn)
+        {
+            ulong pte = e.Pte;
+            if (kind == AccessKind.Read)
+            {
+                tlb.Hits++;
+                return TlbHit;
+            }
+            if (kind == AccessKind.Write)
+            {
+                if ((pte & Pte.Write) != 0)
+                {
+                    if ((pte & Pte.Dirty) == 0)
+                    {
+                        // The CPU writes the dirty bit back to the page table on the first store.
+                        _pool[e.Table][e.Slot] |= Pte.Dirty;
+                        e.Pte = pte | Pte.Dirty;
+                    }
+                    _frames[Pte.Pfn(pte)].Content = content;
+                    tlb.Hits++;
+                    return TlbHit;
+                }
+                return Fault;
+            }
+            if ((pte & Pte.NoExec) == 0) { tlb.Hits++; return TlbHit; }
+            return Fault;
+        }
+        return Walk(mm, address, vpn, kind, content, ref e);
+    }
+
+    private int Walk(MmStruct mm, ulong address, long vpn, AccessKind kind, int content, ref Tlb.Entry e)
+    {
+        mm.Tlb.Misses++;
+        if (mm.PgdTable < 0) return Fault;
+        int table = mm.PgdTable;
+        for (int level = 0; level < _levels - 1; level++)
+        {
+            ulong entry = _pool[table][(int)((address >> _shift[level]) & _indexMask)];
+            if ((entry & Pte.Present) == 0) return Fault;
+            table = (int)Pte.Pfn(entry);
+        }
+        int slot = (int)((address >> _pageShift) & _indexMask);
+        var t = _pool[table];
+        ulong pte = t[slot];
+        if ((pte & Pte.Present) == 0) return Fault;
+        if (kind == AccessKind.Write)
+        {
+            if ((pte & Pte.Write) == 0) return Fault;
+            pte |= Pte.Accessed | Pte.Dirty;
+            _frames[Pte.Pfn(pte)].Content = content;
+        }
+        else
+        {
+            if (kind == AccessKind.Exec && (pte & Pte.NoExec) != 0) return Fault;
+            pte |= Pte.Accessed;
+        }
+        t[slot] = pte;
+        e.Vpn = vpn;
+        e.Pte = pte;
+        e.Table = table;
+        e.Slot = slot;
+        return Walked;
+    }
+}

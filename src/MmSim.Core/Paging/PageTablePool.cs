@@ -1,0 +1,53 @@
+namespace MmSim.Paging;
+
+/// <summary>
+/// Every page-table page of the machine: each is <c>EntriesPerTable</c> ulongs, indexed by a table id, and lives
+/// in a real simulated frame (<see cref="FrameOf"/>), so VmPTE and PageTables come out of the structure itself.
+/// Freed ids are reused.
+/// </summary>
+public sealed class PageTablePool
+{
+    private ulong[][] _tables = new ulong[64][];
+    private int[] _frames = new int[64];
+    private readonly Stack<int> _freeIds = new();
+    private readonly int _entries;
+    private int _next;
+
+    public PageTablePool(int entriesPerTable) => _entries = entriesPerTable;
+
+    /// <summary>Live tables.</summary>
+    public int Count { get; private set; }
+
+    public ulong[] this[int id] => _tables[id];
+    public int FrameOf(int id) => _frames[id];
+
+    public int Add(int pfn)
+    {
+        int id;
+        if (_freeIds.Count > 0)
+        {
+            id = _freeIds.Pop();
+            Array.Clear(_tables[id]);
+        }
+        else
+        {
+            id = _next++;
+            if (id == _tables.Length)
+            {
+                Array.Resize(ref _tables, id * 2);
+                Array.Resize(ref _frames, id * 2);
+            }
+            _tables[id] = new ulong[_entries];
+        }
+        _frames[id] = pfn;
+        Count++;
+        return id;
+    }
+
+    public void Remove(int id)
+    {
+        _frames[id] = -1;
+        _freeIds.Push(id);
+        Count--;
+    }
+}

@@ -1,0 +1,137 @@
+using System.Runtime.CompilerServices;
+using MmSim.Machine;
+using MmSim.Physical;
+
+namespace MmSim.Reclaim;
+
+/// <summary>
+/// The LRU lists of the (single-node, root-memcg) lruvec: intrusive doubly linked lists threaded through
+/// <see cref="Frame.Prev"/>/<see cref="Frame.Next"/>. Pages are added at the head and scanned from the tail, as in
+/// the kernel. The list a frame is on is kept in its flags (bits 8..10) next to PG_lru.
+/// </summary>
+public sealed class LruLists
+{
+    private const int ListShift = 8;
+    private const uint ListMask = 7u << ListShift;
+
+    private readonly Frame[] _frames;
+    private readonly VmEventCounters _events;
+    private readonly int[] _head = new int[5];
+    private readonly int[] _tail = new int[5];
+    private readonly long[] _size = new long[5];
+
+    public LruLists(Frame[] frames, VmEventCounters events)
+    {
+        _frames = frames;
+        _events = events;
+        Array.Fill(_head, -1);
+        Array.Fill(_tail, -1);
+    }
+
+    public long Size(LruList list) => _size[(int)list];
+    public int Head(LruList list) => _head[(int)list];
+    public int Tail(LruList list) => _tail[(int)list];
+
+    public static bool IsFileList(LruList l) => l is LruList.InactiveFile or LruList.ActiveFile;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool OnLru(int pfn) => (_frames[pfn].Flags & (uint)FrameFlags.Lru) != 0;
+
+    public LruList ListOf(int pfn) => (LruList)((_frames[pfn].Flags & ListMask) >> ListShift);
+
+    /// <summary>
+    /// <c>lru_cache_add</c> / <c>lruvec_add_folio</c>: unevictable pages to the unevictable list, otherwise the
+    /// inactive or (PG_active) active list of the page's type, at the head.
+    /// </summary>
+    public void Add(int pfn)
+    {
+        ref var f = ref _frames[pfn];
+        bool file = (f.Flags & (uint)FrameFlags.SwapBacked) == 0;
+        LruList list;
+        if ((f.Flags & (uint)FrameFlags.Unevictable) != 0) list = LruList.Unevictable;
+        else if ((f.Flags & (uint)FrameFlags.Active) != 0) list = file ? LruList.ActiveFile : LruList.ActiveAnon;
+        else list = file ? LruList.InactiveFile : LruList.InactiveAnon;
+        AddTo(pfn, list);
+    }
+
+    private void AddTo(int pfn, LruList list)
+    {
+        ref var f = ref _frames[pfn];
+        int l = (int)list;
+        f.Flags = (f.Flags & ~ListMask) | ((uint)l << ListShift) | (uint)FrameFlags.Lru;
+        f.Prev = -1;
+        f.Next = _head[l];
+        if (_head[l] >= 0) _frames[_head[l]].Prev = pfn;
+        else _tail[l] = pfn;
+        _head[l] = pfn;
+        _size[l]++;
+    }
+
+    /// <summary><c>lruvec_del_folio</c>: takes the page off whatever list it is on (no-op if none).</summary>
+    public void Remove(int pfn)
+    {
+        ref var f = ref _frames[pfn];
+        if ((f.Flags & (uint)FrameFlags.Lru) == 0) return;
+        int l = (int)((f.Flags & ListMask) >> ListShift);
+        if (f.Prev >= 0) _frames[f.Prev].Next = f.Next; else _head[l] = f.Next;
+        if (f.Next >= 0) _frames[f.Next].Prev = f.Prev; else _tail[l] = f.Prev;
+        f.Prev = f.Next = -1;
+        f.Flags &= ~((uint)FrameFlags.Lru | ListMask);
+        _size[l]--;
+    }
+
+    /// <summary>Moves a page to the head of another list (activation, deactivation, rotation).</summary>
+    public void Move(int pfn, LruList to)
+    {
+        Remove(pfn);
+        AddTo(pfn, to);
+    }
+
+    /// <summary>
+    /// <c>folio_mark_accessed</c> (mm/swap.c), for accesses through read()/write() rather than page tables:
+    /// inactive,unreferenced → inactive,referenced → active,unreferenced → active,referenced. Activation counts
+    /// pgactivate. Unevictable pages are left alone.
+    /// </summary>
+    public void MarkPageAccessed(int pfn)
+    {
+        ref var f = ref _frames[pfn];
+        if ((f.Flags & (uint)FrameFlags.Unevictable) != 0) return;
+        bool referenced = (f.Flags & (uint)FrameFlags.Referenced) != 0;
+        bool active = (f.Flags & (uint)FrameFlags.Active) != 0;
+        if (!referenced)
+        {
+            f.Flags |= (uint)FrameFlags.Referenced;
+        }
+        else if (!active)
+        {
+            f.Flags = (f.Flags | (uint)FrameFlags.Active) & ~(uint)FrameFlags.Referenced;
+            if (OnLru(pfn))
+            {
+                bool file = (f.Flags & (uint)FrameFlags.SwapBacked) == 0;
+                Move(pfn, file ? LruList.ActiveFile : LruList.ActiveAnon);
+            }
+            _events.Inc(VmEvent.pgactivate);
+        }
+    }
+
+    /// <summary>Walks every list and checks links and sizes (for the invariant checks).</summary>
+    public void CheckInvariants()
+    {
+        for (int l = 0; l < 5; l++)
+        {
+            long n = 0;
+            int prev = -1;
+            for (int p = _head[l]; p >= 0; p = _frames[p].Next)
+            {
+                ref var f = ref _frames[p];
+                if (f.Prev != prev) throw new InvalidOperationException($"LRU {(LruList)l}: broken back link at pfn {p}");
+                if ((f.Flags & (uint)FrameFlags.Lru) == 0 || (int)((f.Flags & ListMask) >> ListShift) != l)
+                    throw new InvalidOperationException($"LRU {(LruList)l}: pfn {p} is linked but not flagged on it");
+                prev = p;
+                if (++n > _size[l]) throw new InvalidOperationException($"LRU {(LruList)l}: longer than its size {_size[l]}");
+            }
+            if (n != _size[l]) throw new InvalidOperationException($"LRU {(LruList)l}: {n} linked, size says {_size[l]}");
+            if (_tail[l] != prev) throw new InvalidOperationException($"LRU {(LruList)l}: tail mismatch");
+        }
+    }
+}

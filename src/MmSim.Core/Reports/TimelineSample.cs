@@ -1,0 +1,28 @@
+using MmSim.Machine;
+using MmSim.Reclaim;
+
+namespace MmSim.Reports;
+
+/// <summary>meminfo and vmstat figures at one simulated moment (kB for memory, counts for events).</summary>
+public sealed record TimelineSample(
+    long TimeNs, long MemFreeKb, long MemAvailableKb, long AnonPagesKb, long CachedKb, long PageTablesKb,
+    long ActiveAnonKb, long InactiveAnonKb, long ActiveFileKb, long InactiveFileKb,
+    long PgFault, long PgMajFault, long PgpgIn)
+{
+    public static TimelineSample Take(SimMachine m, long now)
+    {
+        var k = m.Kernel;
+        long Kb(long p) => k.PagesToKb(p);
+        return new TimelineSample(now, Kb(k.Phys.FreePages), Kb(Meminfo.MemAvailablePages(k)), Kb(k.NrAnonMapped),
+            Kb(k.NrFilePages - k.NrSwapCache), Kb(k.NrPageTable),
+            Kb(k.Lru.Size(LruList.ActiveAnon)), Kb(k.Lru.Size(LruList.InactiveAnon)),
+            Kb(k.Lru.Size(LruList.ActiveFile)), Kb(k.Lru.Size(LruList.InactiveFile)),
+            k.Events[VmEvent.pgfault], k.Events[VmEvent.pgmajfault], k.Events[VmEvent.pgpgin]);
+    }
+
+    public const string CsvHeader =
+        "time_ns,MemFree,MemAvailable,AnonPages,Cached,PageTables,Active(anon),Inactive(anon),Active(file),Inactive(file),pgfault,pgmajfault,pgpgin";
+
+    public string ToCsv() =>
+        $"{TimeNs},{MemFreeKb},{MemAvailableKb},{AnonPagesKb},{CachedKb},{PageTablesKb},{ActiveAnonKb},{InactiveAnonKb},{ActiveFileKb},{InactiveFileKb},{PgFault},{PgMajFault},{PgpgIn}";
+}

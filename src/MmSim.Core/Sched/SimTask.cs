@@ -1,0 +1,64 @@
+using MmSim.Mm;
+using MmSim.Workloads;
+
+namespace MmSim.Sched;
+
+public enum TaskState { NotStarted, Runnable, Blocked, Exited, Killed }
+
+/// <summary>
+/// A simulated process (<c>task_struct</c> with its mm): identity, state, the /proc/PID/stat fault counters,
+/// where it is in its scenario steps, and its time: on the CPU, waiting for I/O, sleeping.
+/// </summary>
+public sealed class SimTask
+{
+    public int Pid { get; }
+    public string Name { get; }
+    /// <summary>The kernel keeps 15 characters of the command name (TASK_COMM_LEN − 1).</summary>
+    public string Comm => Name.Length > 15 ? Name[..15] : Name;
+    public int OomScoreAdj { get; set; }
+    public ProcessSpec Spec { get; }
+    public MmStruct Mm { get; }
+
+    public TaskState State = TaskState.NotStarted;
+    /// <summary>The signal that ended it ("SIGSEGV", "SIGKILL"), and why.</summary>
+    public string? Signal;
+    public string? Reason;
+
+    /// <summary>min_flt and maj_flt (/proc/PID/stat fields 10 and 12).</summary>
+    public long MinFlt, MajFlt;
+    public long CpuNs, IoWaitNs, SleepNs;
+    public long StartNs = -1, EndNs = -1;
+    public long Accesses;
+    /// <summary>The status figures just before the address space was torn down (exit or kill).</summary>
+    public MmSnapshot? Final;
+
+    /// <summary>The frames of kernel stack it holds (THREAD_SIZE = 16 KiB, vmalloc'd page by page).</summary>
+    public int[] KernelStack = [];
+
+    internal readonly StepCursor Cursor = new();
+    internal readonly Stack<ProgramFrame> Program = new();
+    internal readonly Dictionary<string, Vma> Regions = new(StringComparer.Ordinal);
+    internal Pcg32 Rng;
+    internal int WriteSeq;
+
+    public SimTask(ProcessSpec spec, MmStruct mm, ulong seed)
+    {
+        Spec = spec;
+        Pid = spec.Pid;
+        Name = spec.Name;
+        OomScoreAdj = spec.OomScoreAdj;
+        Mm = mm;
+        Rng = new Pcg32(seed, (ulong)spec.Pid);
+        Program.Push(new ProgramFrame(spec.Steps, 1));
+    }
+
+    public bool IsDone => State is TaskState.Exited or TaskState.Killed;
+}
+
+/// <summary>A list of steps being run, and how many more times (a repeat body).</summary>
+internal sealed class ProgramFrame(List<Step> steps, int times)
+{
+    public readonly List<Step> Steps = steps;
+    public int Index;
+    public int Remaining = times;
+}

@@ -1,0 +1,34 @@
+using MmSim.Mm;
+using MmSim.Paging;
+using MmSim.Workloads;
+
+namespace MmSim.Sched;
+
+/// <summary>
+/// Progress through the step being run, so a step can stop at the end of a time slice or at a major fault and
+/// resume exactly where it was. Also the fault tally the step's summary event reports.
+/// </summary>
+internal sealed class StepCursor
+{
+    public Step? Step;
+    public bool Started;
+    /// <summary>Next unit of work (access number, byte offset, page index) and the end of the work.</summary>
+    public long Position;
+    public long End;
+    public ulong Base;
+    public long Stride;
+    public long Pages;
+    public AccessKind Kind;
+    public long StartMinFlt, StartMajFlt, StartNs;
+    public readonly long[] FaultKinds = new long[16];
+    public ZipfSampler Zipf;
+
+    public void Reset(Step? step)
+    {
+        Step = step;
+        Started = false;
+        Position = End = Stride = Pages = 0;
+        Base = 0;
+        Array.Clear(FaultKinds);
+    }
+}
