@@ -9,6 +9,7 @@ public static class Program
     /// <summary>Every command of the CLI: one file each under Commands/, one line here.</summary>
     private static readonly Func<Command>[] Commands =
     [
+        RunCommand.Create,
         ScenariosCommand.Create,
     ];
 

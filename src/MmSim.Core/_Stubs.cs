@@ -70,5 +70,12 @@ namespace MmSim.Workloads
 }
 namespace MmSim.Workloads
 {
-    public static class Units { public static string FormatSize(long b) => $"{b} B"; public static string FormatTime(long ns) => $"{ns} ns"; }
+    public static class Units { public static string FormatSize(long b) => $"{b} B"; public static string FormatTime(long ns) => $"{ns} ns"; public static long ParseTime(string s, string src, int line) => 1000000; }
 }
+namespace MmSim.Workloads
+{
+    public static class ScenarioLoader { public static Scenario LoadFile(string path) => new Scenario { SourceName = path }; }
+    public static class BuiltinScenarios { public static IReadOnlyList<string> Names => new[] { "lazy-allocation" }; public static Scenario Load(string name) => new Scenario { SourceName = "builtin:" + name, Name = name };
+        public static IReadOnlyList<(string Name, string Title)> List() => new[] { ("lazy-allocation", "Lazy allocation") }; }
+}
+namespace MmSim.Workloads { public static partial class UnitsX { } }

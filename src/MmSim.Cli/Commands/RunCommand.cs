@@ -1,0 +1,123 @@
+using System.CommandLine;
+using System.Diagnostics;
+using MmSim.Machine;
+using MmSim.Reports;
+using MmSim.Workloads;
+using MmSim.Cli.Formatting;
+using Spectre.Console;
+
+namespace MmSim.Cli.Commands;
+
+/// <summary><c>mmsim run [SCENARIO]</c>: simulates a scenario (a YAML file or a built-in name) and reports.</summary>
+public static class RunCommand
+{
+    public const string DefaultScenario = "lazy-allocation";
+
+    public static Command Create()
+    {
+        var scenarioArg = new Argument<string?>("scenario")
+        {
+            Description = $"A scenario YAML file, or the name of a built-in scenario (default: {DefaultScenario})",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var json = new Option<bool>("--json") { Description = "Print the report as one JSON document" };
+        var timeline = new Option<string?>("--timeline") { Description = "Write meminfo/vmstat samples to this CSV file" };
+        var interval = new Option<string>("--interval") { Description = "Sampling interval of simulated time for --timeline/--plot", DefaultValueFactory = _ => "1ms" };
+        var plot = new Option<string?>("--plot") { Description = "Write a PNG plot of memory use over time, with the watermarks" };
+        var faults = new Option<int>("--fault-events") { Description = "Log up to N individual page faults as events", DefaultValueFactory = _ => 0 };
+        var lang = new Option<string>("--lang") { Description = "Language of the explanations: en or zh", DefaultValueFactory = _ => "en" };
+        var stats = new Option<bool>("--stats") { Description = "Print wall time and simulated accesses per second to stderr" };
+        var cmd = new Command("run", "Simulate a scenario and report /proc figures and events")
+        {
+            scenarioArg, json, timeline, interval, plot, faults, lang, stats,
+        };
+        cmd.SetAction(parse =>
+        {
+            var stdout = parse.InvocationConfiguration.Output;
+            var stderr = parse.InvocationConfiguration.Error;
+            var scenario = ScenarioResolver.Load(parse.GetValue(scenarioArg));
+            string? timelinePath = parse.GetValue(timeline);
+            string? plotPath = parse.GetValue(plot);
+            long intervalNs = 0;
+            if (timelinePath is not null || plotPath is not null)
+            {
+                intervalNs = Units.ParseTime(parse.GetValue(interval)!, "--interval", 0);
+                if (intervalNs <= 0) throw new InputException("--interval", 0, "expected a positive time such as 1ms");
+            }
+            string language = parse.GetValue(lang)!;
+            if (language is not ("en" or "zh")) throw new InputException("--lang", 0, $"expected en or zh, got '{language}'");
+            int faultEvents = parse.GetValue(faults);
+            if (faultEvents < 0) throw new InputException("--fault-events", 0, "expected a count of 0 or more");
+
+            var sw = Stopwatch.StartNew();
+            var progress = new ProgressDisplay(stderr);
+            var machine = new SimMachine(scenario, new MachineOptions
+            {
+                SampleIntervalNs = intervalNs,
+                FaultEventLimit = faultEvents,
+                Progress = progress.Report,
+            });
+            progress.Run(machine);
+            sw.Stop();
+            var report = RunReport.Build(machine);
+            if (timelinePath is not null) TimelineCsv.Write(timelinePath, machine.Timeline);
+            if (plotPath is not null)
+                MemoryPlot.Write(plotPath, machine.Timeline, machine.Kernel.Phys.Zones, machine.Kernel.PageSize,
+                    scenario.Title ?? scenario.Name ?? scenario.SourceName);
+            if (parse.GetValue(json)) stdout.WriteLine(report.ToJson());
+            else TextReport.Write(report, stdout, language);
+            if (parse.GetValue(stats))
+            {
+                long accesses = machine.Executor.TotalAccesses;
+                double secs = Math.Max(sw.Elapsed.TotalSeconds, 1e-9);
+                stderr.WriteLine($"mmsim: {accesses:N0} simulated accesses in {secs:F3} s wall time: {accesses / secs / 1e6:F1} M accesses/s");
+            }
+            return ExitCodes.Ok;
+        });
+        return cmd;
+    }
+}
+
+/// <summary>Turns the scenario argument into a scenario: an existing file, else a built-in name.</summary>
+public static class ScenarioResolver
+{
+    public static Scenario Load(string? arg)
+    {
+        if (string.IsNullOrEmpty(arg)) return BuiltinScenarios.Load(RunCommand.DefaultScenario);
+        if (File.Exists(arg)) return ScenarioLoader.LoadFile(arg);
+        if (BuiltinScenarios.Names.Contains(arg)) return BuiltinScenarios.Load(arg);
+        if (arg.EndsWith(".yaml") || arg.EndsWith(".yml") || arg.Contains('/'))
+            throw new InputException(arg, 0, "no such file");
+        throw new InputException(arg, 0,
+            $"no such file or built-in scenario; built-ins are: {string.Join(", ", BuiltinScenarios.Names)}");
+    }
+}
+
+/// <summary>A progress bar on stderr for long runs, only when stderr is a terminal.</summary>
+internal sealed class ProgressDisplay(TextWriter stderr)
+{
+    private ProgressTask? _task;
+
+    public void Report(long done, long total)
+    {
+        if (_task is null) return;
+        _task.MaxValue = Math.Max(total, done);
+        _task.Value = done;
+    }
+
+    public void Run(SimMachine machine)
+    {
+        if (Console.IsErrorRedirected || !ReferenceEquals(stderr, Console.Error))
+        {
+            machine.Run();
+            return;
+        }
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        console.Progress().AutoClear(true).Start(ctx =>
+        {
+            _task = ctx.AddTask("simulating", maxValue: 1);
+            machine.Run();
+            _task.Value = _task.MaxValue;
+        });
+    }
+}
