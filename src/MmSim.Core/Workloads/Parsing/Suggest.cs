@@ -18,7 +18,7 @@ internal static class Suggest
                 best = candidate;
             }
         }
-        string hint = best != null && bestDistance <= Math.Max(1, Math.Min(2, got.Length / 3))
+        string hint = best != null && bestDistance <= (got.Length <= 3 ? 1 : 2)
             ? $" (did you mean '{best}'?)"
             : "";
         return $"{hint}; expected one of: {string.Join(", ", list)}";
