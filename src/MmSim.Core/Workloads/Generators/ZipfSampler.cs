@@ -9,8 +9,8 @@ namespace MmSim.Workloads;
 /// h(x)             = exp(-alpha * log x)                      (x^-alpha)
 /// H(x)             = helper2(q * log x) * log x               ((x^q - 1) / q, or log x when alpha = 1)
 /// Hinv(y)          = exp(helper1(t) * y), t = max(-1, y * q)  (the inverse of H)
-/// helper1(t)       = |t| &gt; 1e-8 ? log1p(t) / t : 1 - t * (1/2 - t * (1/3 - t/4))
-/// helper2(t)       = |t| &gt; 1e-8 ? expm1(t) / t : 1 + t/2 * (1 + t/3 * (1 + t/4))
+/// helper1(t)       = |t| &gt; 1e-8 ? log1p(t) / t : 1.0 - t * (0.5 - t * (1.0 / 3.0 - 0.25 * t))
+/// helper2(t)       = |t| &gt; 1e-8 ? expm1(t) / t : 1.0 + t * 0.5 * (1.0 + t * (1.0 / 3.0) * (1.0 + 0.25 * t))
 /// setup:  hX1 = H(1.5) - 1;  hN = H(n + 0.5);  s = 2 - Hinv(H(2.5) - h(2))
 /// sample: loop { u = hN + NextDouble() * (hX1 - hN); x = Hinv(u); k = clamp((long)(x + 0.5), 1, n);
 ///                if (k - x &lt;= s || u &gt;= H(k + 0.5) - h(k)) return k; }
