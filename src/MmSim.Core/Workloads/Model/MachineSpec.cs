@@ -1,0 +1,42 @@
+namespace MmSim.Workloads;
+
+/// <summary>The <c>machine:</c> section: the hardware and the boot-time choices.</summary>
+public sealed class MachineSpec
+{
+    public const long DefaultMemoryBytes = 1L << 30;
+
+    /// <summary>Installed RAM (<c>memory</c>), a positive multiple of the page size. Default 1 GiB.</summary>
+    public long MemoryBytes { get; set; } = DefaultMemoryBytes;
+
+    /// <summary>Base page size (<c>page_size</c>): a power of two from 4 KiB to 64 KiB. Default 4 KiB.</summary>
+    public int PageSize { get; set; } = 4096;
+
+    /// <summary>Size of the swap device (<c>swap</c>), a multiple of the page size; 0 = no swap (the default).</summary>
+    public long SwapBytes { get; set; }
+
+    /// <summary>Memory the kernel keeps for itself at boot (<c>kernel_reserved</c>: its image, the frame table...);
+    /// null (<c>auto</c>, the default) lets the simulator choose.</summary>
+    public long? KernelReservedBytes { get; set; }
+
+    /// <summary>Number of CPUs (<c>cpus</c>), 1..1024. Default 1.</summary>
+    public int Cpus { get; set; } = 1;
+
+    /// <summary>/sys/kernel/mm/transparent_hugepage/enabled (<c>transparent_hugepage</c>): always, madvise or never.
+    /// Default madvise (the usual distribution setting).</summary>
+    public string TransparentHugepage { get; set; } = "madvise";
+
+    /// <summary>Scheduler time slice (<c>time_slice</c>). Default 4 ms (CONFIG_HZ=250).</summary>
+    public long TimeSliceNs { get; set; } = 4_000_000;
+
+    /// <summary>Entries of the (single-level, fully associative) TLB per CPU (<c>tlb_entries</c>); 0 = no TLB.
+    /// Default 64 (an L1 dTLB).</summary>
+    public int TlbEntries { get; set; } = 64;
+
+    /// <summary>The cost model (<c>latency:</c>).</summary>
+    public LatencySpec Latency { get; set; } = new();
+
+    public int Line { get; set; }
+
+    /// <summary>Number of page frames of RAM.</summary>
+    public long Pages => MemoryBytes / PageSize;
+}

@@ -1,0 +1,30 @@
+namespace MmSim.Workloads;
+
+/// <summary>One entry of <c>processes:</c>: a process that starts at <see cref="StartAtNs"/> and runs its steps.</summary>
+public sealed class ProcessSpec
+{
+    /// <summary>The kernel keeps only the first 15 bytes as the task's comm (TASK_COMM_LEN 16); the simulator keeps
+    /// the full name and reports <see cref="Comm"/> where Linux would.</summary>
+    public const int CommLength = 15;
+
+    public string Name { get; set; } = "";
+
+    /// <summary>Set by <c>pid:</c> or assigned by the validator in order from 1000, skipping the pids taken
+    /// explicitly. 0 before validation means "not set".</summary>
+    public int Pid { get; set; }
+
+    /// <summary>/proc/pid/oom_score_adj, -1000..1000; -1000 makes the process unkillable by the OOM killer.</summary>
+    public int OomScoreAdj { get; set; }
+
+    public long StartAtNs { get; set; }
+
+    /// <summary>Size of a stack mapping created at exec (<c>stack:</c>); 0 = none (the default).</summary>
+    public long StackBytes { get; set; }
+
+    public List<Step> Steps { get; set; } = [];
+
+    public int Line { get; set; }
+
+    /// <summary>The name as /proc/pid/comm shows it: at most 15 characters.</summary>
+    public string Comm => Name.Length > CommLength ? Name[..CommLength] : Name;
+}

@@ -1,0 +1,98 @@
+using System.Numerics;
+using YamlDotNet.RepresentationModel;
+
+namespace MmSim.Workloads;
+
+/// <summary>Reads <c>machine:</c> (and its <c>latency:</c>) into a <see cref="MachineSpec"/>.</summary>
+internal static class MachineParser
+{
+    public static readonly string[] Keys =
+        ["memory", "page_size", "swap", "kernel_reserved", "cpus", "transparent_hugepage", "time_slice",
+         "tlb_entries", "latency"];
+
+    public static readonly string[] LatencyKeys =
+        ["access", "tlb_miss_per_level", "minor_fault", "major_fault", "disk_read", "disk_write", "swap_read",
+         "swap_write"];
+
+    private static readonly string[] ThpModes = ["always", "madvise", "never"];
+
+    public static MachineSpec Parse(string source, YamlNode? node)
+    {
+        var spec = new MachineSpec();
+        if (node is null) return spec;
+        var map = YamlMap.Of(source, node, "machine", Keys, allowNull: true);
+        spec.Line = map.Line;
+
+        if (map.Size("page_size") is { } pageSize)
+        {
+            if (pageSize < 4 * Units.KiB || pageSize > 64 * Units.KiB || !BitOperations.IsPow2(pageSize))
+                throw map.Error("page_size",
+                    $"machine.page_size must be a power of two between 4KiB and 64KiB, got {Units.FormatSize(pageSize)}");
+            spec.PageSize = (int)pageSize;
+        }
+        if (map.Get("memory") is { } memoryNode)
+        {
+            string text = YamlScalars.Text(source, memoryNode, "machine.memory");
+            if (text.TrimStart().StartsWith('-'))
+                throw map.Error("memory", $"machine.memory must be positive, got {text}");
+            spec.MemoryBytes = map.Size("memory")!.Value;
+            if (spec.MemoryBytes <= 0) throw map.Error("memory", $"machine.memory must be positive, got {text}");
+            RequirePageMultiple(map, "memory", spec.MemoryBytes, spec.PageSize);
+        }
+        if (map.Size("swap") is { } swap)
+        {
+            RequirePageMultiple(map, "swap", swap, spec.PageSize);
+            spec.SwapBytes = swap;
+        }
+        if (map.Get("kernel_reserved") is { } reservedNode
+            && YamlScalars.Text(source, reservedNode, "machine.kernel_reserved") != "auto")
+        {
+            long reserved = map.Size("kernel_reserved")!.Value;
+            RequirePageMultiple(map, "kernel_reserved", reserved, spec.PageSize);
+            if (reserved >= spec.MemoryBytes)
+                throw map.Error("kernel_reserved",
+                    $"machine.kernel_reserved ({Units.FormatSize(reserved)}) must be less than machine.memory ({Units.FormatSize(spec.MemoryBytes)})");
+            spec.KernelReservedBytes = reserved;
+        }
+        spec.Cpus = map.Int("cpus", 1, 1024) ?? spec.Cpus;
+        if (map.String("transparent_hugepage") is { } thp)
+        {
+            if (!ThpModes.Contains(thp))
+                throw map.Error("transparent_hugepage",
+                    $"invalid machine.transparent_hugepage '{thp}'{Suggest.Expected(thp, ThpModes)}");
+            spec.TransparentHugepage = thp;
+        }
+        if (map.Time("time_slice") is { } slice)
+        {
+            if (slice <= 0) throw map.Error("time_slice", "machine.time_slice must be positive");
+            spec.TimeSliceNs = slice;
+        }
+        spec.TlbEntries = map.Int("tlb_entries", 0, 1 << 20) ?? spec.TlbEntries;
+        if (map.Get("latency") is { } latency) spec.Latency = ParseLatency(source, latency);
+        return spec;
+    }
+
+    private static LatencySpec ParseLatency(string source, YamlNode node)
+    {
+        var map = YamlMap.Of(source, node, "machine.latency", LatencyKeys, allowNull: true);
+        var spec = new LatencySpec { Line = map.Line };
+        if (map.Has("major_fault") && map.Has("disk_read"))
+            throw YamlScalars.Error(source, map.At("disk_read"),
+                "machine.latency.disk_read is another name for major_fault; give only one of them");
+        spec.AccessNs = map.Time("access") ?? spec.AccessNs;
+        spec.TlbMissPerLevelNs = map.Time("tlb_miss_per_level") ?? spec.TlbMissPerLevelNs;
+        spec.MinorFaultNs = map.Time("minor_fault") ?? spec.MinorFaultNs;
+        spec.MajorFaultNs = map.Time("major_fault") ?? map.Time("disk_read") ?? spec.MajorFaultNs;
+        spec.DiskWriteNs = map.Time("disk_write") ?? spec.DiskWriteNs;
+        spec.SwapReadNs = map.Time("swap_read") ?? spec.SwapReadNs;
+        spec.SwapWriteNs = map.Time("swap_write") ?? spec.SwapWriteNs;
+        return spec;
+    }
+
+    private static void RequirePageMultiple(YamlMap map, string key, long bytes, int pageSize)
+    {
+        if (bytes % pageSize != 0)
+            throw map.Error(key,
+                $"machine.{key} must be a multiple of the page size ({Units.FormatSize(pageSize)}), got {Units.FormatSize(bytes)}");
+    }
+}

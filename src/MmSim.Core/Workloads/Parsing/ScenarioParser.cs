@@ -1,0 +1,117 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace MmSim.Workloads;
+
+/// <summary>Turns YAML text into a <see cref="Scenario"/>: syntax, keys, values and ranges. Cross-references
+/// (regions, files, pids) are left to <see cref="ScenarioValidator"/>.</summary>
+internal static class ScenarioParser
+{
+    public static readonly string[] TopKeys =
+        ["seed", "name", "title", "description", "description_zh", "machine", "vm", "files", "processes"];
+
+    private static readonly string[] FileKeys = ["path", "size"];
+
+    private static readonly string[] ProcessKeys = ["name", "pid", "oom_score_adj", "start_at", "stack", "steps"];
+
+    /// <summary>PID_MAX_LIMIT on 64-bit (include/linux/threads.h).</summary>
+    public const int PidMax = 4 * 1024 * 1024;
+
+    public static Scenario Parse(string yaml, string source)
+    {
+        YamlNode root = LoadRoot(yaml, source);
+        var map = YamlMap.Of(source, root, "", TopKeys,
+            "a mapping with keys such as machine, files and processes");
+        var scenario = new Scenario
+        {
+            SourceName = source,
+            Name = map.String("name"),
+            Title = map.String("title"),
+            Description = map.String("description")?.Trim(),
+            DescriptionZh = map.String("description_zh")?.Trim(),
+        };
+        if (map.Get("seed") is { } seed) scenario.Seed = YamlScalars.Unsigned(source, seed, "seed");
+        scenario.Machine = MachineParser.Parse(source, map.Get("machine"));
+        scenario.Vm = VmParser.Parse(source, map.Get("vm"), scenario.Machine);
+        if (map.Get("files") is { } files) scenario.Files = ParseFiles(source, files);
+        var steps = new StepParser(source, scenario.Machine.PageSize);
+        scenario.Processes = ParseProcesses(source, map.Required("processes", "a list of processes with their steps"), steps);
+        return scenario;
+    }
+
+    /// <summary>Parses the text into one document and returns its root, converting YamlDotNet's errors.</summary>
+    private static YamlNode LoadRoot(string yaml, string source)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException ex)
+        {
+            throw new InputException(source, (int)ex.Start.Line, "YAML syntax error: " + YamlMessage(ex),
+                (int)ex.Start.Column, ex);
+        }
+        if (stream.Documents.Count == 0 || YamlScalars.IsNull(stream.Documents[0].RootNode))
+            throw new InputException(source, 0, "the scenario is empty; expected a mapping with at least 'processes'");
+        if (stream.Documents.Count > 1)
+        {
+            var second = stream.Documents[1].RootNode;
+            throw YamlScalars.Error(source, second, "a scenario file holds one YAML document; remove the second '---'");
+        }
+        return stream.Documents[0].RootNode;
+    }
+
+    /// <summary>YamlDotNet prefixes its messages with "(Line: 3, Col: 5, Idx: 20) - (Line: ...): "; we give the
+    /// position ourselves.</summary>
+    private static string YamlMessage(YamlException ex)
+    {
+        string message = ex.Message;
+        int cut = message.IndexOf("): ", StringComparison.Ordinal);
+        if (message.StartsWith("(Line:", StringComparison.Ordinal) && cut >= 0) message = message[(cut + 3)..];
+        return message.Trim();
+    }
+
+    private static List<FileSpec> ParseFiles(string source, YamlNode node)
+    {
+        if (node is not YamlSequenceNode list)
+            throw YamlScalars.Error(source, node,
+                $"files must be a list like '- {{ path: /data/table.db, size: 256MiB }}', got {YamlScalars.Kind(node)}");
+        var files = new List<FileSpec>();
+        foreach (var item in list.Children)
+        {
+            var map = YamlMap.Of(source, item, "files", FileKeys, "a mapping like { path: /data/table.db, size: 256MiB }");
+            map.Required("size");
+            files.Add(new FileSpec
+            {
+                Path = map.RequiredString("path", "an absolute path"),
+                SizeBytes = map.Size("size")!.Value,
+                Line = map.Line,
+            });
+        }
+        return files;
+    }
+
+    private static List<ProcessSpec> ParseProcesses(string source, YamlNode node, StepParser steps)
+    {
+        if (node is not YamlSequenceNode { Children.Count: > 0 } list)
+            throw YamlScalars.Error(source, node,
+                $"processes must be a list of at least one process ('- name: app' then 'steps:'), got {YamlScalars.Kind(node)}");
+        var processes = new List<ProcessSpec>();
+        foreach (var item in list.Children)
+        {
+            var map = YamlMap.Of(source, item, "process", ProcessKeys, "a mapping with name and steps");
+            processes.Add(new ProcessSpec
+            {
+                Name = map.RequiredString("name"),
+                Pid = map.Int("pid", 1, PidMax) ?? 0,
+                OomScoreAdj = map.Int("oom_score_adj", -1000, 1000) ?? 0,
+                StartAtNs = map.Time("start_at") ?? 0,
+                StackBytes = map.Size("stack") ?? 0,
+                Steps = steps.ParseList(map.Required("steps", "a list of steps"), "steps"),
+                Line = map.Line,
+            });
+        }
+        return processes;
+    }
+}
