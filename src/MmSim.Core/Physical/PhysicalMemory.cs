@@ -4,6 +4,8 @@ namespace MmSim.Physical;
 /// The physical memory of a single-node machine: the frame table (index = pfn), its zones with their buddy free
 /// lists, the boot-time reservations, and the watermark settings (min_free_kbytes, watermark_scale_factor,
 /// lowmem_reserve_ratio). Allocation and freeing live in PhysicalMemory.Alloc.cs.
+/// Not modelled: migratetypes (one free list per order), per-cpu page lists, free-page shuffling, watermark boost,
+/// highatomic and CMA reserves, NUMA (one node). See docs/physical-memory.md.
 /// </summary>
 public sealed partial class PhysicalMemory
 {
