@@ -53,4 +53,7 @@ public enum FrameFlags : uint
     Uptodate = 1u << 18,
     Reclaim = 1u << 19,
     SwapBacked = 1u << 20,
+    /// <summary>With <see cref="Reserved"/>: the frame is a hole (not present RAM: firmware, legacy BIOS/VGA area).
+    /// Set by the physical memory layer at boot only.</summary>
+    NotPresent = 1u << 21,
 }
