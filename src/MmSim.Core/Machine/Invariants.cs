@@ -93,7 +93,7 @@ internal static class Invariants
         long lruTotal = 0;
         for (int l = 0; l < 5; l++) lruTotal += k.Lru.Size((LruList)l);
         if (lruTotal != onLru) throw new InvalidOperationException($"LRU lists hold {lruTotal}, {onLru} user pages exist");
-        long managedInUse = k.Phys.TotalRamPages - k.Phys.FreePages;
+        long managedInUse = k.Phys.TotalRamPages - k.Phys.NrFreePages;
         if (managedInUse != allocated) throw new InvalidOperationException($"{allocated} frames allocated but managed − free = {managedInUse}");
     }
 

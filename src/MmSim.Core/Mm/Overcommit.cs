@@ -23,7 +23,7 @@ public sealed class Overcommit
     }
 
     /// <summary>user_reserve_kbytes at boot: min(free / 32, 128 MiB) (init_user_reserve), in pages.</summary>
-    public long UserReservePages => Math.Min(_k.Phys.FreePages / 32, (128L << 20) / _k.PageSize);
+    public long UserReservePages => Math.Min(_k.Phys.NrFreePages / 32, (128L << 20) / _k.PageSize);
 
     /// <summary>Charges <paramref name="pages"/>; false (and nothing charged) when the policy refuses.</summary>
     public bool VmEnoughMemory(MmStruct mm, long pages)

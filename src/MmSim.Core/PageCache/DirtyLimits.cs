@@ -12,7 +12,7 @@ public static class DirtyLimits
 {
     public static long DirtyableMemory(Kernel k)
     {
-        long free = Math.Max(0, k.Phys.FreePages - k.Phys.TotalReservePages);
+        long free = Math.Max(0, k.Phys.NrFreePages - k.Phys.TotalReservePages);
         long x = free + k.Lru.Size(LruList.ActiveFile) + k.Lru.Size(LruList.InactiveFile);
         return x + 1; // global_dirtyable_memory ensures at least one page
     }

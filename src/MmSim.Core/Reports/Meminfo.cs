@@ -20,7 +20,7 @@ public static class Meminfo
         return new OrderedDictionary<string, long>
         {
             ["MemTotal"] = Kb(k.Phys.TotalRamPages),
-            ["MemFree"] = Kb(k.Phys.FreePages),
+            ["MemFree"] = Kb(k.Phys.NrFreePages),
             ["MemAvailable"] = Kb(MemAvailablePages(k)),
             ["Buffers"] = Kb(buffers),
             ["Cached"] = Kb(cached),
@@ -73,7 +73,7 @@ public static class Meminfo
     {
         long wmarkLow = 0;
         foreach (var z in k.Phys.Zones) wmarkLow += z.WatermarkLow;
-        long available = k.Phys.FreePages - k.Phys.TotalReservePages;
+        long available = k.Phys.NrFreePages - k.Phys.TotalReservePages;
         long pagecache = k.Lru.Size(LruList.ActiveFile) + k.Lru.Size(LruList.InactiveFile);
         pagecache -= Math.Min(pagecache / 2, wmarkLow);
         available += pagecache;

@@ -13,7 +13,7 @@ public sealed record TimelineSample(
     {
         var k = m.Kernel;
         long Kb(long p) => k.PagesToKb(p);
-        return new TimelineSample(now, Kb(k.Phys.FreePages), Kb(Meminfo.MemAvailablePages(k)), Kb(k.NrAnonMapped),
+        return new TimelineSample(now, Kb(k.Phys.NrFreePages), Kb(Meminfo.MemAvailablePages(k)), Kb(k.NrAnonMapped),
             Kb(k.NrFilePages - k.NrSwapCache), Kb(k.NrPageTable),
             Kb(k.Lru.Size(LruList.ActiveAnon)), Kb(k.Lru.Size(LruList.InactiveAnon)),
             Kb(k.Lru.Size(LruList.ActiveFile)), Kb(k.Lru.Size(LruList.InactiveFile)),

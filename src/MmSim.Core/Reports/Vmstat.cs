@@ -14,7 +14,7 @@ public static class Vmstat
         var (thresh, bg) = DirtyLimits.Compute(k);
         var d = new OrderedDictionary<string, long>
         {
-            ["nr_free_pages"] = k.Phys.FreePages,
+            ["nr_free_pages"] = k.Phys.NrFreePages,
             ["nr_inactive_anon"] = lru.Size(LruList.InactiveAnon),
             ["nr_active_anon"] = lru.Size(LruList.ActiveAnon),
             ["nr_inactive_file"] = lru.Size(LruList.InactiveFile),

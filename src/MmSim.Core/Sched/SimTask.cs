@@ -3,7 +3,9 @@ using MmSim.Workloads;
 
 namespace MmSim.Sched;
 
-public enum TaskState { NotStarted, Runnable, Blocked, Exited, Killed }
+/// <summary>Holding: the task ran out of steps without an <c>exit</c> step, so it stays alive with its memory
+/// (as a process blocked in pause() would) until the end of the run; reported as "running".</summary>
+public enum TaskState { NotStarted, Runnable, Blocked, Holding, Exited, Killed }
 
 /// <summary>
 /// A simulated process (<c>task_struct</c> with its mm): identity, state, the /proc/PID/stat fault counters,
@@ -52,13 +54,14 @@ public sealed class SimTask
         Program.Push(new ProgramFrame(spec.Steps, 1));
     }
 
-    public bool IsDone => State is TaskState.Exited or TaskState.Killed;
+    /// <summary>Will not run again: exited, killed, or holding at the end of its steps.</summary>
+    public bool IsDone => State is TaskState.Exited or TaskState.Killed or TaskState.Holding;
 }
 
 /// <summary>A list of steps being run, and how many more times (a repeat body).</summary>
-internal sealed class ProgramFrame(List<Step> steps, int times)
+internal sealed class ProgramFrame(List<Step> steps, long times)
 {
     public readonly List<Step> Steps = steps;
     public int Index;
-    public int Remaining = times;
+    public long Remaining = times;
 }

@@ -21,7 +21,7 @@ internal sealed class StepCursor
     public AccessKind Kind;
     public long StartMinFlt, StartMajFlt, StartNs;
     public readonly long[] FaultKinds = new long[16];
-    public ZipfSampler Zipf;
+    public AccessGenerator Gen;
 
     public void Reset(Step? step)
     {

@@ -52,7 +52,13 @@ public sealed class StepExecutor
             if (c.Step is null)
             {
                 var next = NextStep(task);
-                if (next is null) { Exit(task, now, "exit", null); return Done(task, startNs, now); }
+                if (next is null)
+                {
+                    task.State = TaskState.Holding;
+                    task.EndNs = now;
+                    _k.Log.Add(now, EventTypes.Step, task.Pid, $"{task.Comm}[{task.Pid}] finished its steps and stays alive (no exit step)");
+                    return Done(task, startNs, now);
+                }
                 c.Reset(next);
             }
             var outcome = Execute(task, c, ref now, end);
@@ -216,7 +222,7 @@ public sealed class StepExecutor
                 if (vma is null) return Finished;
                 c.Base = vma.Start;
                 c.Pages = vma.PageCount(_k.PageShift);
-                if (a.Pattern == AccessPattern.Zipf) c.Zipf = new ZipfSampler(c.Pages, a.ZipfAlpha);
+                c.Gen = new AccessGenerator(a, c.Pages);
             }
             else
             {
@@ -226,23 +232,15 @@ public sealed class StepExecutor
         }
         while (c.Position < c.End)
         {
-            ulong addr;
-            if (a.Region is null) addr = c.Base;
-            else
+            ulong addr = c.Base;
+            bool write = a.Write;
+            if (a.Region is not null)
             {
-                long page = a.Pattern switch
-                {
-                    AccessPattern.Sequential => c.Position % c.Pages,
-                    AccessPattern.Random => task.Rng.NextBounded((uint)c.Pages),
-                    _ => c.Zipf.Sample(ref task.Rng) - 1,
-                };
+                long page = c.Gen.NextPage(ref task.Rng, out bool w);
                 addr = c.Base + ((ulong)page << _k.PageShift);
+                write |= w;
             }
-            AccessKind kind;
-            if (a.Exec) kind = AccessKind.Exec;
-            else if (a.Write || a.WriteRatio >= 1) kind = AccessKind.Write;
-            else if (a.WriteRatio > 0 && task.Rng.NextDouble() < a.WriteRatio) kind = AccessKind.Write;
-            else kind = AccessKind.Read;
+            var kind = a.Exec ? AccessKind.Exec : write ? AccessKind.Write : AccessKind.Read;
             c.Position++;
             long wake = AccessOne(task, c, addr, kind, ref now);
             if (wake != 0) return wake < 0 ? Finished : new StepOutcome(false, wake);

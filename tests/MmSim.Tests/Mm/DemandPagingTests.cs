@@ -173,9 +173,10 @@ public class DemandPagingTests
                 steps:
                   - alloc: { name: heap, size: 16MiB }
                   - touch: { region: heap, write: true }
+                  - exit: {}
             """);
         var k = m.Kernel;
-        Assert.Equal(k.Phys.TotalRamPages, k.Phys.FreePages);
+        Assert.Equal(k.Phys.TotalRamPages, k.Phys.NrFreePages);
         Assert.Equal(0, k.NrAnonMapped);
         Assert.Equal(0, k.NrPageTable);
         Assert.Equal(0, k.NrKernelStackKb);

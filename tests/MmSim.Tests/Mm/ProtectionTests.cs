@@ -26,7 +26,7 @@ public class ProtectionTests
         var v = r.Proc("victim");
         Assert.Equal("killed", v.State);
         Assert.Equal("SIGSEGV", v.Signal);
-        Assert.Equal("exited", r.Proc("bystander").State);
+        Assert.Equal("running", r.Proc("bystander").State);
         Assert.Equal(256, r.Proc("bystander").MinFlt);
         var e = Assert.Single(r.Events, e => e.Type == EventTypes.Segv);
         Assert.Equal("victim[1000]: segfault at ffff888000000000 ip 0000000000000000 sp 0000000000000000 error 4 (user-mode access to kernel space)", e.Message);

@@ -52,6 +52,12 @@ internal static class ScenarioParser
             throw new InputException(source, (int)ex.Start.Line, "YAML syntax error: " + YamlMessage(ex),
                 (int)ex.Start.Column, ex);
         }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet's scanner fails this way on a flow collection left open at the end of the text.
+            var (line, column, what) = UnclosedFlow(yaml);
+            throw new InputException(source, line, $"YAML syntax error: {what}", column, ex);
+        }
         if (stream.Documents.Count == 0 || YamlScalars.IsNull(stream.Documents[0].RootNode))
             throw new InputException(source, 0, "the scenario is empty; expected a mapping with at least 'processes'");
         if (stream.Documents.Count > 1)
@@ -60,6 +66,33 @@ internal static class ScenarioParser
             throw YamlScalars.Error(source, second, "a scenario file holds one YAML document; remove the second '---'");
         }
         return stream.Documents[0].RootNode;
+    }
+
+    /// <summary>Finds the first '{' or '[' never closed (outside quotes and comments), for the error message.</summary>
+    private static (int Line, int Column, string What) UnclosedFlow(string yaml)
+    {
+        var open = new Stack<(char C, int Line, int Col)>();
+        int line = 1, col = 0;
+        char quote = '\0';
+        bool comment = false;
+        foreach (char ch in yaml)
+        {
+            if (ch == '\n') { line++; col = 0; comment = false; continue; }
+            col++;
+            if (comment) continue;
+            if (quote != '\0') { if (ch == quote) quote = '\0'; continue; }
+            switch (ch)
+            {
+                case '\'' or '"': quote = ch; break;
+                case '#': comment = true; break;
+                case '{' or '[': open.Push((ch, line, col)); break;
+                case '}' or ']': if (open.Count > 0) open.Pop(); break;
+            }
+        }
+        if (open.Count == 0) return (line, 0, "unexpected end of the text");
+        var first = open.ToArray()[^1];
+        char close = first.C == '{' ? '}' : ']';
+        return (first.Line, first.Col, $"'{first.C}' opened here is never closed; expected '{close}'");
     }
 
     /// <summary>YamlDotNet prefixes its messages with "(Line: 3, Col: 5, Idx: 20) - (Line: ...): "; we give the
