@@ -131,8 +131,10 @@ public class MachineTests
             processes:
               - name: hog
                 steps:
-                  - alloc: { name: h, size: 200MiB }
-                  - touch: { region: h, write: true }
+                  - alloc: { name: a, size: 150MiB }
+                  - alloc: { name: b, size: 150MiB }
+                  - touch: { region: a, write: true }
+                  - touch: { region: b, write: true }
               - name: small
                 start_at: 1s
                 steps:
