@@ -26,6 +26,7 @@ public sealed class SimMachine
     public FaultHandler Faults { get; }
     public Mmap Mmap { get; }
     public Filemap Filemap { get; }
+    public Readahead Readahead { get; }
     public Overcommit Overcommit { get; }
     public StepExecutor Executor { get; }
 
@@ -40,11 +41,12 @@ public sealed class SimMachine
         Kernel = new Kernel(scenario);
         PageTables = new PageTableOps(Kernel);
         Filemap = new Filemap(Kernel);
-        Faults = new FaultHandler(Kernel, PageTables, Filemap);
+        Readahead = new Readahead(Kernel, Filemap);
+        Faults = new FaultHandler(Kernel, PageTables, Filemap, Readahead);
         Overcommit = new Overcommit(Kernel);
         Mmap = new Mmap(Kernel, PageTables, Faults, Overcommit);
         Mmu = new Mmu(Kernel.Layout, Kernel.Tables, Kernel.Frames);
-        Executor = new StepExecutor(Kernel, Mmu, Faults, Mmap, Filemap, _options.FaultEventLimit);
+        Executor = new StepExecutor(Kernel, Mmu, Faults, Mmap, Filemap, Readahead, _options.FaultEventLimit);
         Executor.BeforeTeardown = t => t.Final = MmSnapshot.Of(t.Mm);
         foreach (var p in scenario.Processes)
         {

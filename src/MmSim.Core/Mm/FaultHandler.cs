@@ -17,11 +17,13 @@ public sealed class FaultHandler
     private readonly Kernel _k;
     private readonly PageTableOps _pt;
     private readonly Filemap _filemap;
+    private readonly Readahead _readahead;
     private readonly Paging.PageTablePool _pool;
     private readonly int _shift;
 
-    public FaultHandler(Kernel kernel, PageTableOps pageTables, Filemap filemap)
+    public FaultHandler(Kernel kernel, PageTableOps pageTables, Filemap filemap, Readahead readahead)
     {
+        _readahead = readahead;
         _k = kernel;
         _pt = pageTables;
         _filemap = filemap;
@@ -178,22 +180,32 @@ public sealed class FaultHandler
     private long PgOff(Vma vma, ulong address) => vma.PgOff + (long)((address - vma.Start) >> _shift);
 
     /// <summary>
-    /// The page cache page for a fault (filemap_fault): found → no I/O; missing → a major fault that reads the
-    /// read-around window in one request. Returns the pfn, or -1 when nothing could be allocated.
+    /// filemap_fault: the page cache page for a fault. Found → no disk read, but do_async_mmap_readahead may start
+    /// the next window, and if the page is still under I/O the task waits for it (the retried fault then counts
+    /// as major for the task — FAULT_FLAG_TRIED — though not in pgmajfault). Missing → pgmajfault, the read-around
+    /// is read and the task waits for it. Returns the pfn (-1: nothing could be allocated) and how long to wait.
     /// </summary>
-    private int GetFilePage(SimFile file, long pgoff, out bool major, out int pagesRead)
+    private int FilemapFault(Vma vma, long pgoff, out long waitNs, out int pagesRead)
     {
-        major = false;
+        var file = vma.File!;
+        var ra = vma.Ra ??= new RaState();
+        long now = _k.Now;
+        long io = _k.Latency.MajorFaultNs;
         pagesRead = 0;
-        int pfn = _filemap.Find(file, pgoff);
-        if (pfn >= 0) return pfn;
-        major = true;
+        int pfn = file.CachePfn[pgoff];
+        if (pfn >= 0)
+        {
+            _readahead.AsyncMmap(ra, file, pgoff, pfn, now + io);
+            long ready = file.ReadyAt(pgoff, now);
+            waitNs = ready > now ? ready - now : 0;
+            return pfn;
+        }
         _k.Events.Inc(VmEvent.pgmajfault);
-        var (start, count) = _filemap.MmapReadAround(file, pgoff);
-        long read = _filemap.ReadIntoCache(file, start, count);
-        if (_filemap.Find(file, pgoff) < 0) read = _filemap.ReadIntoCache(file, pgoff, 1) + Math.Max(0, read);
+        long read = _readahead.SyncMmap(ra, file, pgoff, now + io);
+        if (file.CachePfn[pgoff] < 0) read = Math.Max(0, read) + _readahead.Submit(file, pgoff, 1, 0, now + io);
+        waitNs = io;
         pagesRead = (int)Math.Max(0, read);
-        return _filemap.Find(file, pgoff);
+        return file.CachePfn[pgoff];
     }
 
     private void MapFilePage(MmStruct mm, Vma vma, ulong[] t, int slot, int pfn, bool writable)
@@ -205,9 +217,10 @@ public sealed class FaultHandler
     }
 
     /// <summary>
-    /// do_read_fault: first do_fault_around maps the cached pages around the address (fault_around_bytes,
-    /// within this PTE table and the VMA, filemap_map_pages); if that mapped the faulting page the fault is
-    /// minor. Otherwise filemap_fault reads it in (major), and the retried fault maps the window around it.
+    /// do_read_fault: first do_fault_around maps the cached, uptodate pages around the address (fault_around_bytes,
+    /// within this PTE table and the VMA, filemap_map_pages); if that mapped the faulting page the fault is minor.
+    /// Otherwise filemap_fault gets the page (reading it in, or waiting for it), and the retried fault maps the
+    /// window around it.
     /// </summary>
     private FaultResult DoReadFault(MmStruct mm, Vma vma, int table, int slot, ulong address)
     {
@@ -215,23 +228,26 @@ public sealed class FaultHandler
         long pgoff = PgOff(vma, address);
         if (pgoff >= file.Pages) return new(FaultOutcome.SegvMapErr, FaultKind.None, 0, 0); // SIGBUS beyond EOF
         var t = _pool[table];
-        if (FaultAroundPages > 1)
+        bool around = FaultAroundPages > 1;
+        if (around)
         {
-            FaultAround(mm, vma, t, slot, address);
+            FaultAround(mm, vma, t, slot, address, _k.Now);
             if (t[slot] != 0) return new(FaultOutcome.Minor, FaultKind.FileRead, 0, 0);
         }
-        int pfn = GetFilePage(file, pgoff, out bool major, out int read);
+        int pfn = FilemapFault(vma, pgoff, out long wait, out int read);
         if (pfn < 0) return new(FaultOutcome.Oom, FaultKind.None, 0, 0);
-        if (major && FaultAroundPages > 1) FaultAround(mm, vma, t, slot, address);
+        if (wait > 0 && around) FaultAround(mm, vma, t, slot, address, _k.Now + wait);
         if (t[slot] == 0) MapFilePage(mm, vma, t, slot, pfn, false);
-        return major ? new(FaultOutcome.Major, FaultKind.FileRead, _k.Latency.MajorFaultNs, read)
-                     : new(FaultOutcome.Minor, FaultKind.FileRead, 0, 0);
+        return wait > 0 ? new(FaultOutcome.Major, FaultKind.FileRead, wait, read)
+                        : new(FaultOutcome.Minor, FaultKind.FileRead, 0, 0);
     }
 
-    /// <summary>do_fault_around + filemap_map_pages (mm/memory.c, mm/filemap.c, 6.1).</summary>
-    private void FaultAround(MmStruct mm, Vma vma, ulong[] t, int slot, ulong address)
+    /// <summary>do_fault_around + filemap_map_pages (mm/memory.c, mm/filemap.c, 6.1): pages under I/O at
+    /// <paramref name="asOf"/> and the read-ahead marker page are skipped.</summary>
+    private void FaultAround(MmStruct mm, Vma vma, ulong[] t, int slot, ulong address, long asOf)
     {
         var file = vma.File!;
+        var ra = vma.Ra ??= new RaState();
         long nrPages = FaultAroundPages;
         long ptrsPerPte = t.Length;
         ulong mask = ~((ulong)nrPages * (ulong)_k.PageSize - 1);
@@ -248,8 +264,10 @@ public sealed class FaultHandler
             if (s < 0 || s >= t.Length || t[s] != 0) continue;
             int pfn = file.CachePfn[p];
             if (pfn < 0) continue;
+            if ((_k.Frames[pfn].Flags & (uint)FrameFlags.Readahead) != 0) continue;
+            if (file.ReadyAt(p, asOf) > asOf) continue;
             MapFilePage(mm, vma, t, s, pfn, false);
-            if (file.MmapMiss > 0) file.MmapMiss--;
+            if (ra.MmapMiss > 0) ra.MmapMiss--;
         }
     }
 
@@ -259,11 +277,12 @@ public sealed class FaultHandler
         var file = vma.File!;
         long pgoff = PgOff(vma, address);
         if (pgoff >= file.Pages) return new(FaultOutcome.SegvMapErr, FaultKind.None, 0, 0);
-        int src = GetFilePage(file, pgoff, out bool major, out int read);
+        int src = FilemapFault(vma, pgoff, out long wait, out int read);
         if (src < 0) return new(FaultOutcome.Oom, FaultKind.None, 0, 0);
+        bool major = wait > 0;
         int np = NewAnonPage(mm, vma, t, slot, _k.Frames[src].Content, address);
         if (np < 0) return new(FaultOutcome.Oom, FaultKind.None, 0, 0);
-        return new(major ? FaultOutcome.Major : FaultOutcome.Minor, FaultKind.CowFile, major ? _k.Latency.MajorFaultNs : 0, read);
+        return new(major ? FaultOutcome.Major : FaultOutcome.Minor, FaultKind.CowFile, major ? wait : 0, read);
     }
 
     /// <summary>do_shared_fault: a write to a shared file mapping dirties the page cache page itself.</summary>
@@ -272,10 +291,11 @@ public sealed class FaultHandler
         var file = vma.File!;
         long pgoff = PgOff(vma, address);
         if (pgoff >= file.Pages) return new(FaultOutcome.SegvMapErr, FaultKind.None, 0, 0);
-        int pfn = GetFilePage(file, pgoff, out bool major, out int read);
+        int pfn = FilemapFault(vma, pgoff, out long wait, out int read);
         if (pfn < 0) return new(FaultOutcome.Oom, FaultKind.None, 0, 0);
+        bool major = wait > 0;
         MapFilePage(mm, vma, t, slot, pfn, true);
         MarkDirty(pfn);
-        return new(major ? FaultOutcome.Major : FaultOutcome.Minor, FaultKind.FileShared, major ? _k.Latency.MajorFaultNs : 0, read);
+        return new(major ? FaultOutcome.Major : FaultOutcome.Minor, FaultKind.FileShared, major ? wait : 0, read);
     }
 }

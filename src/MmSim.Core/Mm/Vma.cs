@@ -29,6 +29,8 @@ public sealed class Vma
     public SimFile? File;
     /// <summary>vm_pgoff: the file page mapped at <see cref="Start"/>.</summary>
     public long PgOff;
+    /// <summary>The read-ahead state of the file opened for this mapping (its struct file's f_ra).</summary>
+    public RaState? Ra;
 
     public bool IsAnonymous => File is null;
     public ulong Length => End - Start;

@@ -13,8 +13,7 @@ public sealed class SimFile
     public readonly int[] CachePfn;
     /// <summary>Pages of this file in the page cache.</summary>
     public long CachedPages;
-    /// <summary>file_ra_state.mmap_miss: mmap faults that missed, used to stop read-around on random access.</summary>
-    public int MmapMiss;
+    private readonly List<(long Start, long End, long DoneAt)> _inFlight = new();
 
     public SimFile(int id, string path, long sizeBytes, int pageSize)
     {
@@ -25,5 +24,22 @@ public sealed class SimFile
         if (Pages > int.MaxValue) throw new InputException("scenario", 0, $"file {path} is too large for the model");
         CachePfn = new int[Pages];
         Array.Fill(CachePfn, -1);
+    }
+
+    /// <summary>Records a disk read of pages [start, end) that completes at <paramref name="doneAt"/>.</summary>
+    public void AddInFlight(long start, long end, long doneAt) => _inFlight.Add((start, end, doneAt));
+
+    /// <summary>When page <paramref name="index"/> becomes uptodate: 0 if it is not under I/O after
+    /// <paramref name="now"/>. Finished reads are forgotten.</summary>
+    public long ReadyAt(long index, long now)
+    {
+        long ready = 0;
+        for (int i = _inFlight.Count - 1; i >= 0; i--)
+        {
+            var r = _inFlight[i];
+            if (r.DoneAt <= now) { _inFlight.RemoveAt(i); continue; }
+            if (index >= r.Start && index < r.End) ready = Math.Max(ready, r.DoneAt);
+        }
+        return ready;
     }
 }

@@ -56,4 +56,6 @@ public enum FrameFlags : uint
     /// <summary>With <see cref="Reserved"/>: the frame is a hole (not present RAM: firmware, legacy BIOS/VGA area).
     /// Set by the physical memory layer at boot only.</summary>
     NotPresent = 1u << 21,
+    /// <summary>PG_readahead: the page whose access triggers the next asynchronous read-ahead.</summary>
+    Readahead = 1u << 22,
 }

@@ -22,6 +22,8 @@ internal sealed class StepCursor
     public long StartMinFlt, StartMajFlt, StartNs;
     public readonly long[] FaultKinds = new long[16];
     public AccessGenerator Gen;
+    /// <summary>The read-ahead state of the file a read_file step opened.</summary>
+    public PageCache.RaState? Ra;
 
     public void Reset(Step? step)
     {
@@ -29,6 +31,7 @@ internal sealed class StepCursor
         Started = false;
         Position = End = Stride = Pages = 0;
         Base = 0;
+        Ra = null;
         Array.Clear(FaultKinds);
     }
 }

@@ -22,13 +22,16 @@ public sealed class StepExecutor
     private readonly FaultHandler _faults;
     private readonly Mmap _mmap;
     private readonly Filemap _filemap;
+    private readonly Readahead _readahead;
     private readonly LatencySpec _lat;
     private readonly long _walkNs;
     private readonly int _faultEventLimit;
     private long _faultEvents;
 
-    public StepExecutor(Kernel kernel, Mmu mmu, FaultHandler faults, Mmap mmap, Filemap filemap, int faultEventLimit)
+    public StepExecutor(Kernel kernel, Mmu mmu, FaultHandler faults, Mmap mmap, Filemap filemap, Readahead readahead,
+        int faultEventLimit)
     {
+        _readahead = readahead;
         _k = kernel;
         _mmu = mmu;
         _faults = faults;
@@ -336,9 +339,10 @@ public sealed class StepExecutor
     }
 
     /// <summary>
-    /// read() / write() through the page cache (filemap_read, generic_perform_write): a missing page is read in a
-    /// read-ahead window (one disk request, the task waits), each page copied is marked accessed. A write of a
-    /// whole page needs no read; it dirties the page.
+    /// read() / write() through the page cache (filemap_read, generic_perform_write). A read that misses starts
+    /// synchronous read-ahead and waits; reaching a PG_readahead page starts the next window without waiting; a
+    /// page still under I/O is waited for. Each page copied is marked accessed (folio_mark_accessed). A write of
+    /// a whole page needs no read; it dirties the page.
     /// </summary>
     private StepOutcome DoReadFile(SimTask task, StepCursor c, string path, long offset, long size, bool write, ref long now, long end)
     {
@@ -349,27 +353,35 @@ public sealed class StepExecutor
             now += SyscallNs;
             c.Position = offset / _k.PageSize;
             c.End = Math.Min(file.Pages, (offset + size + _k.PageSize - 1) / _k.PageSize);
+            c.Ra = new RaState();
         }
+        var ra = c.Ra!;
+        long io = _lat.MajorFaultNs;
         while (c.Position < c.End)
         {
             long idx = c.Position;
             int pfn = _filemap.Find(file, idx);
             if (pfn < 0)
             {
-                long count = write ? 1 : Math.Max(_filemap.RaPages, 1);
-                long read = write ? AddBlankPage(file, idx) : _filemap.ReadIntoCache(file, idx, Math.Min(count, c.End - idx));
-                if (read < 0)
+                long got = write ? (_filemap.AddPage(file, idx) < 0 ? -1 : 1)
+                                 : _readahead.SyncRead(ra, file, idx, c.End - idx, now + io);
+                if (got < 0)
                 {
                     _k.Log.Add(now, EventTypes.AllocFail, task.Pid, $"{task.Comm}: page allocation failure: order:0 (page cache; reclaim is not modelled yet)");
                     Kill(task, now, "SIGKILL", "out of memory: the page cache could not get a page");
                     return Finished;
                 }
-                if (!write)
-                {
-                    task.IoWaitNs += _lat.MajorFaultNs;
-                    return new StepOutcome(false, now + _lat.MajorFaultNs);
-                }
                 pfn = _filemap.Find(file, idx);
+            }
+            else if (!write)
+            {
+                _readahead.AsyncRead(ra, file, idx, c.End - idx, pfn, now + io);
+            }
+            long ready = file.ReadyAt(idx, now);
+            if (ready > now)
+            {
+                task.IoWaitNs += ready - now;
+                return new StepOutcome(false, ready);
             }
             _k.Lru.MarkPageAccessed(pfn);
             if (write)
@@ -378,20 +390,12 @@ public sealed class StepExecutor
                 f.Content = ++task.WriteSeq;
                 if ((f.Flags & (uint)FrameFlags.Dirty) == 0) { f.Flags |= (uint)FrameFlags.Dirty; _k.NrFileDirty++; }
             }
+            ra.PrevIndex = idx;
             now += _lat.AccessNs;
             c.Position++;
             if (now >= end) return Continue;
         }
         return Finished;
-    }
-
-    private long AddBlankPage(SimFile file, long idx)
-    {
-        // A full-page write does not read the old contents: the page is simply added to the cache.
-        long before = _k.Events[VmEvent.pgpgin];
-        long n = _filemap.ReadIntoCache(file, idx, 1);
-        _k.Events[VmEvent.pgpgin] = before;
-        return n;
     }
 
     /// <summary>mlock: VM_LOCKED, then populate (faulting every page in, writes for a private writable mapping,

@@ -44,7 +44,7 @@ public class CliTests
         Assert.Equal(1000, p.GetProperty("pid").GetInt32());
         Assert.Equal(16384, p.GetProperty("minflt").GetInt64());
         Assert.True(root.GetProperty("meminfo").GetProperty("MemTotal").GetInt64() > 0);
-        Assert.Equal(root.GetProperty("vmstat").GetProperty("pgfault").GetInt64(), 16384 + 32768);
+        Assert.Equal(16384 + 32768, root.GetProperty("vmstat").GetProperty("pgfault").GetInt64());
         Assert.True(root.GetProperty("buddyinfo").GetArrayLength() >= 2);
         Assert.True(root.GetProperty("watermarks").GetArrayLength() >= 2);
         var ev = root.GetProperty("events")[0];

@@ -160,6 +160,6 @@ public class MachineTests
                   - sleep: 1ms
             """);
         var file = m.Kernel.Files[0];
-        Assert.Equal(PageCache.Filemap.FileContent(file, 1), m.Kernel.Frames[file.CachePfn[1]].Content);
+        Assert.Equal(MmSim.PageCache.Filemap.FileContent(file, 1), m.Kernel.Frames[file.CachePfn[1]].Content);
     }
 }
