@@ -47,6 +47,41 @@ public sealed class Kernel
     /// <summary>vm_committed_as, in pages (Committed_AS).</summary>
     public long CommittedAs;
 
+    /// <summary>The swap area (machine.swap); no slots when swap is 0.</summary>
+    public readonly Swap.SwapDevice Swap;
+    /// <summary>Address spaces by id, for the reverse map.</summary>
+    public readonly List<MmStruct?> MmById = new() { null };
+    /// <summary>anon_vma families: the address spaces that may map an anonymous page of the family (a process
+    /// and the children it forked), by family id.</summary>
+    public readonly List<List<MmStruct>> AnonVmas = new() { new List<MmStruct>() };
+    /// <summary>lruvec->nonresident_age (mm/workingset.c): evictions plus activations.</summary>
+    public long NonresidentAge;
+    /// <summary>lruvec anon_cost / file_cost (lru_note_cost), the I/O cost of reclaiming each type.</summary>
+    public long AnonCost, FileCost;
+    /// <summary>Set when something that must run soon (kswapd, the flusher) was woken: the running task gives
+    /// up its slice at the next fault so simulated threads interleave.</summary>
+    public bool PreemptRequested;
+    /// <summary>Wakes kswapd (wakeup_kswapd); set by the machine.</summary>
+    public Action? WakeKswapd;
+    /// <summary>Wakes the flusher threads (wakeup_flusher_threads); set by the machine.</summary>
+    public Action? WakeFlusher;
+
+    /// <summary>The task on whose behalf the kernel works now (the faulting task), null in a kernel thread.</summary>
+    public Sched.SimTask? Current;
+    /// <summary>The page allocator's slow path (reclaim, OOM); set by the machine.</summary>
+    public Reclaim.PageAllocator? Allocator;
+    /// <summary>Set by a kernel panic: the machine stops.</summary>
+    public bool Halted;
+    /// <summary>Stops the machine with a panic message (set up by the machine).</summary>
+    public Action<string>? OnPanic;
+
+    public void Panic(string message)
+    {
+        Halted = true;
+        Log.Add(Now, EventTypes.Panic, 0, message);
+        OnPanic?.Invoke(message);
+    }
+
     /// <summary>Simulated time of the work being done now (the running task's clock), for event stamps.</summary>
     public long Now;
 
@@ -70,8 +105,10 @@ public sealed class Kernel
         PageShift = Phys.PageShift;
         Layout = new PagingLayout(PageSize);
         Tables = new PageTablePool(Layout.EntriesPerTable);
-        Lru = new LruLists(Frames, Events);
-        TotalSwapPages = m.SwapBytes / PageSize;
+        Lru = new LruLists(Phys, Events);
+        Lru.Activated = () => NonresidentAge++;
+        Swap = new Swap.SwapDevice(m.SwapBytes / PageSize);
+        TotalSwapPages = Swap.TotalSlots;
         foreach (var f in scenario.Files)
         {
             var file = new SimFile(Files.Count, f.Path, f.SizeBytes, PageSize);
@@ -83,12 +120,12 @@ public sealed class Kernel
     public long PagesToKb(long pages) => pages * (PageSize / 1024);
 
     /// <summary>
-    /// Allocates one page for user memory (GFP_HIGHUSER_MOVABLE): the fast path at the low watermark, then the
-    /// slow path's retry at the min watermark (mm/page_alloc.c, __alloc_pages). Reclaim is not modelled yet, so a
-    /// failure here is final: -1.
+    /// Allocates one page for user memory (GFP_HIGHUSER_MOVABLE) through the page allocator: the fast path, then
+    /// kswapd, direct reclaim and the OOM killer (<see cref="Reclaim.PageAllocator"/>). -1 when it fails.
     /// </summary>
     public int AllocUserPage()
     {
+        if (Allocator is not null) return Allocator.Alloc(ZoneType.Movable);
         int pfn = Phys.AllocPage(ZoneType.Movable, AllocFlags.WmarkLow);
         if (pfn < 0) pfn = Phys.AllocPage(ZoneType.Movable, AllocFlags.WmarkMin);
         return pfn;
@@ -97,6 +134,7 @@ public sealed class Kernel
     /// <summary>Allocates one page for the kernel's own use (GFP_KERNEL: page tables, kernel stacks).</summary>
     public int AllocKernelPage()
     {
+        if (Allocator is not null) return Allocator.Alloc(ZoneType.Normal);
         int pfn = Phys.AllocPage(ZoneType.Normal, AllocFlags.WmarkLow);
         if (pfn < 0) pfn = Phys.AllocPage(ZoneType.Normal, AllocFlags.WmarkMin);
         return pfn;

@@ -15,6 +15,11 @@ public static class EventTypes
     public const string AllocFail = "alloc_fail";
     public const string Enomem = "enomem";
     public const string Killed = "killed";
+    /// <summary>The OOM killer's log lines (invoked, the task dump, oom-kill:, the reaper).</summary>
+    public const string Oom = "oom";
+    /// <summary>The "Out of memory: Killed process ..." line.</summary>
+    public const string OomKill = "oom_kill";
+    public const string Panic = "panic";
 }
 
 /// <summary>The machine's event log.</summary>

@@ -1,4 +1,7 @@
 using MmSim.Mm;
+using MmSim.Oom;
+using MmSim.Reclaim;
+using MmSim.Swap;
 using MmSim.PageCache;
 using MmSim.Paging;
 using MmSim.Physical;
@@ -29,6 +32,12 @@ public sealed class SimMachine
     public Readahead Readahead { get; }
     public Overcommit Overcommit { get; }
     public StepExecutor Executor { get; }
+    public Workingset Workingset { get; }
+    public SwapOps SwapOps { get; }
+    public Rmap Rmap { get; }
+    public Vmscan Vmscan { get; }
+    public Kswapd Kswapd { get; }
+    public OomKiller Oom { get; }
 
     private readonly List<SimTask> _tasks = new();
     private readonly MachineOptions _options;
@@ -48,13 +57,40 @@ public sealed class SimMachine
         Mmu = new Mmu(Kernel.Layout, Kernel.Tables, Kernel.Frames);
         Executor = new StepExecutor(Kernel, Mmu, Faults, Mmap, Filemap, Readahead, _options.FaultEventLimit);
         Executor.BeforeTeardown = t => t.Final = MmSnapshot.Of(t.Mm);
+
+        Workingset = new Workingset(Kernel);
+        Filemap.Workingset = Workingset;
+        SwapOps = new SwapOps(Kernel, Workingset);
+        Faults.SwapOps = SwapOps;
+        Mmap.SwapOps = SwapOps;
+        Rmap = new Rmap(Kernel, PageTables);
+        Vmscan = new Vmscan(Kernel, Rmap, SwapOps, Workingset);
+        Kswapd = new Kswapd(Kernel, Vmscan);
+        Vmscan.ReclaimProgress = () => Kswapd.Failures = 0;
+        Oom = new OomKiller(Kernel, () => _tasks, (t, now, sig, why) => Executor.Kill(t, now, sig, why));
+        Kernel.Allocator = new PageAllocator(Kernel, Vmscan, Kswapd, Oom);
         foreach (var p in scenario.Processes)
         {
             foreach (var s in Flatten(p.Steps))
                 if (s is ForkStep)
                     throw new InputException(scenario.SourceName, s.Line, "fork is not modelled yet (it comes with the reclaim issue)");
-            _tasks.Add(new SimTask(p, new MmStruct(_nextMmId++, scenario.Machine.TlbEntries), scenario.Seed));
+            _tasks.Add(new SimTask(p, NewMm(), scenario.Seed));
         }
+    }
+
+    /// <summary>A new address space with its own anon_vma family, registered for the reverse map.</summary>
+    public MmStruct NewMm(int? family = null)
+    {
+        var mm = new MmStruct(_nextMmId++, Scenario.Machine.TlbEntries);
+        Kernel.MmById.Add(mm);
+        if (family is int f) mm.AnonVma = f;
+        else
+        {
+            mm.AnonVma = Kernel.AnonVmas.Count;
+            Kernel.AnonVmas.Add(new List<MmStruct>());
+        }
+        Kernel.AnonVmas[mm.AnonVma].Add(mm);
+        return mm;
     }
 
     private static IEnumerable<Step> Flatten(List<Step> steps)
@@ -73,6 +109,9 @@ public sealed class SimMachine
         long lastReport = 0;
         var sched = new Scheduler(_tasks, Executor, Scenario.Machine.Cpus, Scenario.Machine.TimeSliceNs, Spawn,
             _options.SampleIntervalNs, _options.SampleIntervalNs > 0 ? Sample : null);
+        int kswapd = sched.AddThread(Kswapd);
+        Kswapd.Schedule = at => sched.Wake(kswapd, at);
+        Kernel.OnPanic = _ => sched.Halted = true;
         Action? onSlice = _options.Progress is null ? null : () =>
         {
             long done = Executor.TotalAccesses;

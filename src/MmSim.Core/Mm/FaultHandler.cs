@@ -18,6 +18,10 @@ public sealed class FaultHandler
     private readonly PageTableOps _pt;
     private readonly Filemap _filemap;
     private readonly Readahead _readahead;
+    private Swap.SwapOps? _swap;
+
+    /// <summary>The swap side (set by the machine once it exists: swap and the fault handler refer to each other).</summary>
+    public Swap.SwapOps SwapOps { set => _swap = value; }
     private readonly Paging.PageTablePool _pool;
     private readonly int _shift;
 
@@ -57,6 +61,8 @@ public sealed class FaultHandler
                 : kind == AccessKind.Write ? ((vma.Flags & VmFlags.Shared) != 0 ? DoSharedFault(mm, vma, t, slot, address)
                                                                                 : DoCowFault(mm, vma, t, slot, address))
                 : DoReadFault(mm, vma, table, slot, address);
+        else if (Pte.IsSwap(pte))
+            r = DoSwapPage(mm, vma, t, slot, address, kind);
         else if (kind == AccessKind.Write && (pte & Pte.Write) == 0)
             r = DoWpPage(mm, vma, t, slot, address);
         else
@@ -102,7 +108,7 @@ public sealed class FaultHandler
         ref var f = ref _k.Frames[pfn];
         f.Flags |= (uint)(FrameFlags.Anon | FrameFlags.SwapBacked | FrameFlags.Uptodate);
         if ((vma.Flags & VmFlags.Locked) != 0) f.Flags |= (uint)(FrameFlags.Unevictable | FrameFlags.Mlocked);
-        f.Owner = mm.Id;
+        f.Owner = mm.AnonVma;
         f.Index = (long)(address >> _shift);
         f.MapCount = 1;
         f.Content = content;
@@ -111,6 +117,59 @@ public sealed class FaultHandler
         _k.NrAnonMapped++;
         mm.RssAnon++;
         return pfn;
+    }
+
+    /// <summary>
+    /// do_swap_page: the PTE holds a swap entry. In the swap cache → a minor fault; otherwise the slot and its
+    /// neighbours are read (swap_cluster_readahead) and the task waits: a major fault (pgmajfault). The page is
+    /// mapped; a write to a page nobody else refers to maps it writable and frees its swap copy, as does a read
+    /// when swap is more than half full (vm_swap_full) or the mapping is locked.
+    /// </summary>
+    private FaultResult DoSwapPage(MmStruct mm, Vma vma, ulong[] t, int slot, ulong address, AccessKind kind)
+    {
+        var dev = _k.Swap;
+        int sslot = (int)Pte.Pfn(t[slot]);
+        int pfn = dev.CachePfn(sslot);
+        long wait = 0;
+        int read = 0;
+        if (pfn < 0)
+        {
+            _k.Events.Inc(VmEvent.pgmajfault);
+            read = _swap!.ReadAround(sslot);
+            pfn = dev.CachePfn(sslot);
+            if (pfn < 0) return new(FaultOutcome.Oom, FaultKind.None, 0, 0);
+            wait = _k.Latency.SwapReadNs;
+        }
+        ref var f = ref _k.Frames[pfn];
+        if ((f.Flags & (uint)FrameFlags.Readahead) != 0)
+        {
+            f.Flags &= ~(uint)FrameFlags.Readahead;
+            _k.Events.Inc(VmEvent.swap_ra_hit);
+        }
+        if (f.MapCount++ == 0)
+        {
+            _k.NrAnonMapped++;
+            f.Owner = mm.AnonVma;
+            f.Index = (long)(address >> _shift);
+            Swap.SwapSlotBits.SetSlot(ref f, sslot);
+        }
+        if ((vma.Flags & VmFlags.Locked) != 0) f.Flags |= (uint)(FrameFlags.Mlocked | FrameFlags.Unevictable);
+        mm.RssAnon++;
+        mm.SwapEnts--;
+        dev.Put(sslot);
+        bool exclusive = dev.Count(sslot) == 0 && f.MapCount == 1;
+        bool writable = kind == AccessKind.Write && exclusive;
+        t[slot] = Pte.Make(pfn, LeafFlags(vma, writable));
+        if (writable) f.Flags |= (uint)FrameFlags.Dirty;
+        if (exclusive && (writable || dev.IsFull || (vma.Flags & VmFlags.Locked) != 0)) _swap!.FreeSwap(pfn);
+        var outcome = wait > 0 ? FaultOutcome.Major : FaultOutcome.Minor;
+        if (kind == AccessKind.Write && !writable)
+        {
+            // The same fault goes on into do_wp_page: the page is shared, so the write gets a private copy.
+            var wp = DoWpPage(mm, vma, t, slot, address);
+            if (wp.IsError) return wp;
+        }
+        return new(outcome, FaultKind.SwapIn, wait, read);
     }
 
     /// <summary>do_wp_page: a write to a present, write-protected page.</summary>
@@ -126,10 +185,12 @@ public sealed class FaultHandler
         }
         int old = (int)Pte.Pfn(pte);
         ref var of = ref _k.Frames[old];
-        if ((of.Flags & (uint)FrameFlags.Anon) != 0 && of.MapCount == 1)
+        if ((of.Flags & (uint)FrameFlags.Anon) != 0 && of.MapCount == 1 &&
+            ((of.Flags & (uint)FrameFlags.SwapCache) == 0 || _swap!.FreeSwap(old)))
         {
             // wp_can_reuse_anon_folio: nobody else maps it, so it just becomes writable.
             t[slot] = pte | Pte.Write | Pte.Dirty | Pte.Accessed;
+            of.Flags |= (uint)FrameFlags.Dirty;
             _k.Events.Inc(VmEvent.pgreuse);
             return new(FaultOutcome.Minor, FaultKind.Reuse, 0, 0);
         }
@@ -161,12 +222,16 @@ public sealed class FaultHandler
             return;
         }
         mm.RssAnon--;
-        if (f.MapCount == 0)
+        if (f.MapCount > 0) return;
+        _k.NrAnonMapped--;
+        if ((f.Flags & (uint)FrameFlags.SwapCache) != 0)
         {
-            _k.NrAnonMapped--;
-            _k.Lru.Remove(pfn);
-            _k.FreePage(pfn);
+            // Other swap entries still refer to the slot: the page stays in the swap cache for them.
+            if (_k.Swap.Count(Swap.SwapSlotBits.Slot(f)) > 0) return;
+            _swap!.DeleteFromSwapCache(pfn);
         }
+        _k.Lru.Remove(pfn);
+        _k.FreePage(pfn);
     }
 
     private void MarkDirty(int pfn)

@@ -31,6 +31,7 @@ public enum FaultKind : byte
     FileRead,       // do_read_fault
     FileShared,     // do_shared_fault
     Spurious,       // already fixed (a stale TLB entry)
+    SwapIn,         // do_swap_page
 }
 
 public readonly record struct FaultResult(FaultOutcome Outcome, FaultKind Kind, long IoNs, int PagesRead)

@@ -15,6 +15,8 @@ public sealed class MmStruct
     public const ulong MmapMinAddr = 0x10000;
 
     public int Id { get; }
+    /// <summary>The anon_vma family whose anonymous pages this address space may map.</summary>
+    public int AnonVma;
     public readonly List<Vma> Vmas = new();
     public int PgdTable = -1;
     public readonly Tlb Tlb;

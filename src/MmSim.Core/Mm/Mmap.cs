@@ -24,6 +24,9 @@ public sealed class Mmap
         _overcommit = overcommit;
     }
 
+    /// <summary>The swap side, for zapping swap entries (set by the machine).</summary>
+    public Swap.SwapOps? SwapOps { get; set; }
+
     public ulong PageAlign(ulong length) => (length + (ulong)_k.PageSize - 1) & ~((ulong)_k.PageSize - 1);
 
     /// <summary>
@@ -58,6 +61,7 @@ public sealed class Mmap
         }
         var vma = new Vma { Start = start, End = start + length, Flags = flags, Name = name, File = file, PgOff = pgoff };
         mm.InsertVma(vma);
+        file?.Mappings.Add((mm, vma));
         mm.TotalVm += pages;
         if (mm.TotalVm > mm.HiwaterVm) mm.HiwaterVm = mm.TotalVm;
         if ((flags & VmFlags.Locked) != 0) mm.LockedVm += pages;
@@ -71,6 +75,7 @@ public sealed class Mmap
         Zap(mm, vma.Start, vma.End);
         int i = mm.Vmas.IndexOf(vma);
         mm.Vmas.RemoveAt(i);
+        vma.File?.Mappings.Remove((mm, vma));
         ulong floor = i > 0 ? mm.Vmas[i - 1].End : 0;
         ulong ceiling = i < mm.Vmas.Count ? mm.Vmas[i].Start : 1UL << 47;
         _pt.FreePgtables(mm, vma.Start, vma.End, floor, ceiling);
@@ -100,6 +105,12 @@ public sealed class Mmap
         {
             ulong pte = t[slot];
             t[slot] = 0;
+            if (Pte.IsSwap(pte))
+            {
+                mm.SwapEnts--;
+                SwapOps!.FreeEntry((int)Pte.Pfn(pte));
+                return;
+            }
             if ((pte & Pte.Present) == 0 || (pte & Pte.Special) != 0) return;
             int pfn = (int)Pte.Pfn(pte);
             bool file = (_k.Frames[pfn].Flags & (uint)Physical.FrameFlags.File) != 0;

@@ -13,6 +13,9 @@ public sealed class Filemap
 
     public Filemap(Kernel kernel) => _k = kernel;
 
+    /// <summary>Refault detection for pages coming back (set by the machine).</summary>
+    public Reclaim.Workingset? Workingset { get; set; }
+
     /// <summary>filemap_get_folio: the frame caching page <paramref name="index"/> of the file, or -1.</summary>
     public int Find(SimFile file, long index) => file.CachePfn[index];
 
@@ -32,6 +35,11 @@ public sealed class Filemap
         file.CachePfn[index] = pfn;
         file.CachedPages++;
         _k.NrFilePages++;
+        if (file.Shadow is { } shadows && shadows[index] != 0)
+        {
+            Workingset?.Refault(pfn, shadows[index]);
+            shadows[index] = 0;
+        }
         _k.Lru.Add(pfn);
         return pfn;
     }

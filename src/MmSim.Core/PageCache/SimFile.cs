@@ -14,6 +14,12 @@ public sealed class SimFile
     /// <summary>Pages of this file in the page cache.</summary>
     public long CachedPages;
     private readonly List<(long Start, long End, long DoneAt)> _inFlight = new();
+    /// <summary>i_mmap: the mappings of this file, for the reverse map.</summary>
+    public readonly List<(Mm.MmStruct Mm, Mm.Vma Vma)> Mappings = new();
+    /// <summary>Workingset shadow entries left where evicted pages were (0 = none); allocated on first eviction.</summary>
+    public long[]? Shadow;
+    /// <summary>When each dirty page was dirtied (for dirty_expire_centisecs); allocated on first dirtying.</summary>
+    public long[]? DirtiedAt;
 
     public SimFile(int id, string path, long sizeBytes, int pageSize)
     {

@@ -13,6 +13,8 @@ public static class Pte
     public const ulong Accessed = 1UL << 5;  // _PAGE_ACCESSED: set by the CPU, sampled and cleared by reclaim
     public const ulong Dirty = 1UL << 6;     // _PAGE_DIRTY: set by the CPU on a write
     public const ulong Special = 1UL << 9;   // _PAGE_SPECIAL: no struct page behind it (the shared zero page)
+    /// <summary>Software bit marking a non-present entry as a swap entry; the slot is in the frame field.</summary>
+    public const ulong SwapEntry = 1UL << 10;
     public const ulong NoExec = 1UL << 63;   // _PAGE_NX
     public const int PfnShift = 12;
     public const ulong PfnMask = 0x000F_FFFF_FFFF_F000UL;
@@ -20,10 +22,13 @@ public static class Pte
     public static long Pfn(ulong entry) => (long)((entry & PfnMask) >> PfnShift);
     public static ulong Make(long pfn, ulong flags) => ((ulong)pfn << PfnShift) | flags;
     public static bool IsPresent(ulong entry) => (entry & Present) != 0;
+    public static bool IsSwap(ulong entry) => (entry & (Present | SwapEntry)) == SwapEntry;
+    public static ulong MakeSwap(int slot) => ((ulong)slot << PfnShift) | SwapEntry;
 
     public static string Describe(ulong entry)
     {
         if (entry == 0) return "none";
+        if (IsSwap(entry)) return $"swap entry (slot {Pfn(entry)})";
         var parts = new List<string>(8);
         if ((entry & Present) != 0) parts.Add("P");
         if ((entry & Write) != 0) parts.Add("RW");

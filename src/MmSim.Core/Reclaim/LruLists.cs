@@ -19,16 +19,34 @@ public sealed class LruLists
     private readonly int[] _head = new int[5];
     private readonly int[] _tail = new int[5];
     private readonly long[] _size = new long[5];
+    /// <summary>Pages of each list in each zone (the zone's NR_ZONE_LRU_* counters), [list * 4 + zone].</summary>
+    private readonly long[] _zoneSize = new long[5 * 4];
+    private readonly PhysicalMemory _phys;
 
-    public LruLists(Frame[] frames, VmEventCounters events)
+    public LruLists(PhysicalMemory phys, VmEventCounters events)
     {
-        _frames = frames;
+        _phys = phys;
+        _frames = phys.Frames;
         _events = events;
         Array.Fill(_head, -1);
         Array.Fill(_tail, -1);
     }
 
     public long Size(LruList list) => _size[(int)list];
+
+    /// <summary>Called on each activation by folio_mark_accessed (workingset_activation ages the lruvec).</summary>
+    public Action? Activated;
+
+    /// <summary>lruvec_lru_size: pages of the list in zones up to <paramref name="highestZone"/>.</summary>
+    public long Size(LruList list, ZoneType highestZone)
+    {
+        long n = 0;
+        for (int z = 0; z <= (int)highestZone; z++) n += _zoneSize[(int)list * 4 + z];
+        return n;
+    }
+
+    /// <summary>Pages of the list in one zone.</summary>
+    public long ZoneSize(LruList list, ZoneType zone) => _zoneSize[(int)list * 4 + (int)zone];
     public int Head(LruList list) => _head[(int)list];
     public int Tail(LruList list) => _tail[(int)list];
 
@@ -65,6 +83,23 @@ public sealed class LruLists
         else _tail[l] = pfn;
         _head[l] = pfn;
         _size[l]++;
+        _zoneSize[l * 4 + (int)_phys.ZoneOf(pfn).Type]++;
+    }
+
+    /// <summary>lruvec_add_folio_tail: to the tail of a list, where the next scan starts (folio_rotate_reclaimable).</summary>
+    public void AddTail(int pfn, LruList list)
+    {
+        Remove(pfn);
+        ref var f = ref _frames[pfn];
+        int l = (int)list;
+        f.Flags = (f.Flags & ~ListMask) | ((uint)l << ListShift) | (uint)FrameFlags.Lru;
+        f.Next = -1;
+        f.Prev = _tail[l];
+        if (_tail[l] >= 0) _frames[_tail[l]].Next = pfn;
+        else _head[l] = pfn;
+        _tail[l] = pfn;
+        _size[l]++;
+        _zoneSize[l * 4 + (int)_phys.ZoneOf(pfn).Type]++;
     }
 
     /// <summary><c>lruvec_del_folio</c>: takes the page off whatever list it is on (no-op if none).</summary>
@@ -78,6 +113,7 @@ public sealed class LruLists
         f.Prev = f.Next = -1;
         f.Flags &= ~((uint)FrameFlags.Lru | ListMask);
         _size[l]--;
+        _zoneSize[l * 4 + (int)_phys.ZoneOf(pfn).Type]--;
     }
 
     /// <summary>Moves a page to the head of another list (activation, deactivation, rotation).</summary>
@@ -111,6 +147,7 @@ public sealed class LruLists
                 Move(pfn, file ? LruList.ActiveFile : LruList.ActiveAnon);
             }
             _events.Inc(VmEvent.pgactivate);
+            Activated?.Invoke();
         }
     }
 

@@ -8,7 +8,7 @@ namespace MmSim.Sched;
 /// </summary>
 public sealed class Scheduler
 {
-    private enum Kind : byte { Ready, CpuFree, Sample }
+    private enum Kind : byte { Ready, CpuFree, Sample, Thread }
 
     private readonly PriorityQueue<(Kind Kind, int Target), (long Time, long Seq)> _queue = new();
     private readonly Queue<SimTask> _ready = new();
@@ -22,7 +22,34 @@ public sealed class Scheduler
     private readonly Action<long>? _sample;
     private readonly Func<SimTask, long, bool> _spawn;
 
+    private readonly List<IKernelThread> _threads = new();
+    private readonly List<bool> _threadQueued = new();
+    private int _threadsQueued;
+
+    /// <summary>While a kernel thread is runnable, task slices are cut to this, so that tasks and kernel
+    /// threads interleave finely in simulated time.</summary>
+    public const long KernelThreadQuantumNs = 100_000;
+
     public long Now { get; private set; }
+    /// <summary>Stops the run (a kernel panic).</summary>
+    public bool Halted { get; set; }
+
+    /// <summary>Registers a kernel thread; returns its handle for <see cref="Wake"/>.</summary>
+    public int AddThread(IKernelThread thread)
+    {
+        _threads.Add(thread);
+        _threadQueued.Add(false);
+        return _threads.Count - 1;
+    }
+
+    /// <summary>wake_up: the thread runs at <paramref name="at"/> unless it is already due to run.</summary>
+    public void Wake(int thread, long at)
+    {
+        if (_threadQueued[thread]) return;
+        _threadQueued[thread] = true;
+        _threadsQueued++;
+        Push(at, Kind.Thread, thread);
+    }
     public long ContextSwitches { get; private set; }
 
     public Scheduler(List<SimTask> tasks, StepExecutor exec, int cpus, long sliceNs,
@@ -49,8 +76,17 @@ public sealed class Scheduler
         while (_queue.TryDequeue(out var ev, out var key))
         {
             Now = key.Time;
+            if (Halted) break;
             switch (ev.Kind)
             {
+                case Kind.Thread:
+                {
+                    _threadQueued[ev.Target] = false;
+                    _threadsQueued--;
+                    long next = _threads[ev.Target].Run(Now);
+                    if (next >= 0) Wake(ev.Target, Math.Max(next, Now + 1));
+                    break;
+                }
                 case Kind.Sample:
                     _sample!(Now);
                     if (live > 0) Push(Now + _sampleIntervalNs, Kind.Sample, 0);
@@ -72,6 +108,7 @@ public sealed class Scheduler
             }
             live = CountLive();
             if (live == 0 && _queue.Count > 0 && OnlySamplesLeft()) break;
+            if (live == 0 && _threadsQueued == _queue.Count) break; // only kernel threads left: the run is over
             onSlice?.Invoke();
         }
         if (_sample is not null && _sampleIntervalNs > 0) _sample(Now);
@@ -87,7 +124,7 @@ public sealed class Scheduler
 
     private bool OnlySamplesLeft()
     {
-        foreach (var (e, _) in _queue.UnorderedItems) if (e.Kind != Kind.Sample) return false;
+        foreach (var (e, _) in _queue.UnorderedItems) if (e.Kind is not (Kind.Sample or Kind.Thread)) return false;
         return true;
     }
 
@@ -105,7 +142,8 @@ public sealed class Scheduler
                 _lastOnCpu[cpu] = t;
             }
             _cpuBusy[cpu] = true;
-            var r = _exec.RunSlice(t, Now, _sliceNs);
+            long slice = _threadsQueued > 0 ? Math.Min(_sliceNs, KernelThreadQuantumNs) : _sliceNs;
+            var r = _exec.RunSlice(t, Now, slice);
             switch (r.End)
             {
                 case SliceEnd.Preempted:

@@ -29,6 +29,10 @@ public sealed class SimTask
     /// <summary>min_flt and maj_flt (/proc/PID/stat fields 10 and 12).</summary>
     public long MinFlt, MajFlt;
     public long CpuNs, IoWaitNs, SleepNs;
+    /// <summary>Time stalled in direct reclaim, and how many times it entered it.</summary>
+    public long StallNs, DirectReclaims;
+    /// <summary>Chosen by the OOM killer.</summary>
+    public bool OomKilled;
     public long StartNs = -1, EndNs = -1;
     public long Accesses;
     /// <summary>The status figures just before the address space was torn down (exit or kill).</summary>

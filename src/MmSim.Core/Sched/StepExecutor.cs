@@ -48,6 +48,8 @@ public sealed class StepExecutor
     public SliceResult RunSlice(SimTask task, long startNs, long sliceNs)
     {
         long now = startNs;
+        _k.PreemptRequested = false;
+        _k.Current = task;
         long end = startNs + sliceNs;
         while (true)
         {
@@ -76,7 +78,7 @@ public sealed class StepExecutor
                 task.CpuNs += now - startNs;
                 return new SliceResult(SliceEnd.Blocked, now, outcome.WakeNs);
             }
-            if (now >= end)
+            if (now >= end || _k.PreemptRequested)
             {
                 task.CpuNs += now - startNs;
                 return new SliceResult(SliceEnd.Preempted, now, 0);
@@ -207,7 +209,7 @@ public sealed class StepExecutor
             c.Position += c.Stride;
             long wake = AccessOne(task, c, addr, c.Kind, ref now);
             if (wake != 0) return wake < 0 ? Finished : new StepOutcome(false, wake);
-            if (now >= end) return Continue;
+            if (now >= end || _k.PreemptRequested) return Continue;
         }
         return Finished;
     }
@@ -247,7 +249,7 @@ public sealed class StepExecutor
             c.Position++;
             long wake = AccessOne(task, c, addr, kind, ref now);
             if (wake != 0) return wake < 0 ? Finished : new StepOutcome(false, wake);
-            if (now >= end) return Continue;
+            if (now >= end || _k.PreemptRequested) return Continue;
         }
         return Finished;
     }
@@ -266,6 +268,8 @@ public sealed class StepExecutor
 
         _k.Now = now;
         var fr = _faults.Handle(task.Mm, addr, kind);
+        now = Math.Max(now, _k.Now); // direct reclaim stalls the task
+        if (task.IsDone) return -1;  // the OOM killer chose this very task
         if (fr.IsError)
         {
             FaultDeath(task, addr, kind, fr, now);
@@ -363,8 +367,11 @@ public sealed class StepExecutor
             int pfn = _filemap.Find(file, idx);
             if (pfn < 0)
             {
+                _k.Now = now;
                 long got = write ? (_filemap.AddPage(file, idx) < 0 ? -1 : 1)
                                  : _readahead.SyncRead(ra, file, idx, c.End - idx, now + io);
+                now = Math.Max(now, _k.Now);
+                if (task.IsDone) return Finished;
                 if (got < 0)
                 {
                     _k.Log.Add(now, EventTypes.AllocFail, task.Pid, $"{task.Comm}: page allocation failure: order:0 (page cache; reclaim is not modelled yet)");
@@ -393,7 +400,7 @@ public sealed class StepExecutor
             ra.PrevIndex = idx;
             now += _lat.AccessNs;
             c.Position++;
-            if (now >= end) return Continue;
+            if (now >= end || _k.PreemptRequested) return Continue;
         }
         return Finished;
     }
@@ -427,7 +434,7 @@ public sealed class StepExecutor
             if (wake < 0) return Finished;
             MlockPage(task.Mm, addr);
             if (wake > 0) return new StepOutcome(false, wake);
-            if (now >= end) return Continue;
+            if (now >= end || _k.PreemptRequested) return Continue;
         }
         return Finished;
     }

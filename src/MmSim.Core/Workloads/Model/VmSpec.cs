@@ -37,6 +37,13 @@ public sealed class VmSpec
     /// <summary><c>panic_on_oom</c>, 0..2. Default 0 (kill a process instead).</summary>
     public int PanicOnOom { get; set; }
 
+    /// <summary><c>oom_dump_tasks</c>, 0 or 1. Default 1 (the OOM report lists every task).</summary>
+    public int OomDumpTasks { get; set; } = 1;
+
+    /// <summary><c>dirty_expire_centisecs</c> (default 3000) and <c>dirty_writeback_centisecs</c> (default 500).</summary>
+    public int DirtyExpireCentisecs { get; set; } = 3000;
+    public int DirtyWritebackCentisecs { get; set; } = 500;
+
     /// <summary><c>oom_kill_allocating_task</c>, 0 or 1.</summary>
     public int OomKillAllocatingTask { get; set; }
 

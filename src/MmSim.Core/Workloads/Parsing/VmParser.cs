@@ -9,7 +9,8 @@ internal static class VmParser
     public static readonly string[] Keys =
         ["min_free_kbytes", "watermark_scale_factor", "lowmem_reserve_ratio", "swappiness", "overcommit_memory",
          "overcommit_ratio", "overcommit_kbytes", "dirty_ratio", "dirty_background_ratio", "panic_on_oom",
-         "oom_kill_allocating_task", "page_cluster", "fault_around_bytes", "read_ahead_kb"];
+         "oom_kill_allocating_task", "oom_dump_tasks", "dirty_expire_centisecs", "dirty_writeback_centisecs",
+         "page_cluster", "fault_around_bytes", "read_ahead_kb"];
 
     /// <summary>MAX_NR_ZONES on x86-64 with ZONE_DEVICE: DMA, DMA32, Normal, Movable, Device.</summary>
     private const int MaxZones = 5;
@@ -39,6 +40,9 @@ internal static class VmParser
         vm.DirtyBackgroundRatio = map.Int("dirty_background_ratio", 0, 100) ?? vm.DirtyBackgroundRatio;
         vm.PanicOnOom = map.Int("panic_on_oom", 0, 2) ?? vm.PanicOnOom;
         vm.OomKillAllocatingTask = map.Int("oom_kill_allocating_task", 0, 1) ?? vm.OomKillAllocatingTask;
+        vm.OomDumpTasks = map.Int("oom_dump_tasks", 0, 1) ?? vm.OomDumpTasks;
+        vm.DirtyExpireCentisecs = map.Int("dirty_expire_centisecs", 0, int.MaxValue) ?? vm.DirtyExpireCentisecs;
+        vm.DirtyWritebackCentisecs = map.Int("dirty_writeback_centisecs", 0, int.MaxValue) ?? vm.DirtyWritebackCentisecs;
         vm.PageCluster = map.Int("page_cluster", 0, 31) ?? vm.PageCluster;
         if (map.Size("fault_around_bytes") is { } around)
         {

@@ -1,0 +1,106 @@
+using MmSim.Machine;
+using MmSim.Physical;
+using MmSim.Sched;
+
+namespace MmSim.Reclaim;
+
+/// <summary>
+/// kswapd (mm/vmscan.c): the node's background reclaim thread. Woken by an allocation that finds a zone below
+/// its low watermark (wakeup_kswapd), it runs balance_pgdat — passes from priority 12 down, each reclaiming
+/// toward the high watermarks — until the node is balanced, then sleeps. It runs on the kernel's time, not a
+/// task's: each run here is one priority iteration and takes the simulated time that pass cost.
+/// </summary>
+public sealed class Kswapd : IKernelThread
+{
+    /// <summary>MAX_RECLAIM_RETRIES: after this many passes without progress the node is "hopeless".</summary>
+    public const int MaxReclaimRetries = 16;
+
+    private readonly Kernel _k;
+    private readonly Vmscan _vmscan;
+    private bool _inPass;
+    private int _priority;
+    private long _passReclaimed;
+    private ZoneType _classZone = ZoneType.Dma;
+
+    public Kswapd(Kernel kernel, Vmscan vmscan)
+    {
+        _k = kernel;
+        _vmscan = vmscan;
+    }
+
+    public string Name => "kswapd0";
+    public bool Awake { get; private set; }
+    /// <summary>pgdat->kswapd_failures.</summary>
+    public int Failures;
+    /// <summary>Simulated time kswapd spent reclaiming.</summary>
+    public long BusyNs;
+    /// <summary>Schedules the thread (set by the machine).</summary>
+    public Action<long>? Schedule;
+
+    /// <summary>
+    /// wakeup_kswapd: records the highest zone wanted; does nothing if kswapd is awake, the node is hopeless,
+    /// or it is balanced already.
+    /// </summary>
+    public void Wakeup(ZoneType highestZone, long now)
+    {
+        if ((int)highestZone > (int)_classZone) _classZone = highestZone;
+        if (Awake) return;
+        if (Failures >= MaxReclaimRetries) return;
+        if (_vmscan.PgdatBalanced(highestZone)) return;
+        Awake = true;
+        _k.PreemptRequested = true;
+        Schedule?.Invoke(now);
+    }
+
+    public long Run(long now)
+    {
+        _k.Now = now;
+        var zone = _classZone;
+        if (!_inPass)
+        {
+            _inPass = true;
+            _priority = ScanControl.DefPriority;
+            _passReclaimed = 0;
+            _k.Events.Inc(VmEvent.pageoutrun);
+        }
+        if (_vmscan.PgdatBalanced(zone))
+            return Sleep();
+
+        var sc = new ScanControl
+        {
+            IsKswapd = true,
+            Priority = _priority,
+            ReclaimIdx = zone,
+            MayWritepage = true,
+        };
+        foreach (var z in _k.Phys.Zones)
+            if ((int)z.Type <= (int)zone) sc.NrToReclaim += Math.Max(z.WatermarkHigh, CostModel.SwapClusterMax);
+        _vmscan.AgeAnon(sc);          // kswapd_age_node
+        _vmscan.ShrinkNode(sc);       // kswapd_shrink_node
+        _passReclaimed += sc.NrReclaimed;
+        if (sc.NrReclaimed > 0) Failures = 0;
+        bool raisePriority = sc.NrScanned < sc.NrToReclaim;
+        if (raisePriority || sc.NrReclaimed == 0) _priority--;
+        long cost = Math.Max(sc.CostNs, 1_000);
+        BusyNs += cost;
+        if (_priority < 1)
+        {
+            // The end of balance_pgdat: if it is still not balanced, kswapd_try_to_sleep will not sleep and the
+            // next pass starts from the top; a pass that freed nothing counts as a failure.
+            _inPass = false;
+            _vmscan.SnapshotRefaults();
+            if (_passReclaimed == 0) Failures++;
+            if (Failures >= MaxReclaimRetries) return Sleep();
+        }
+        return now + cost;
+    }
+
+    private long Sleep()
+    {
+        _inPass = false;
+        Awake = false;
+        _classZone = ZoneType.Dma;
+        _vmscan.SnapshotRefaults();
+        return -1;
+    }
+}

@@ -1,0 +1,84 @@
+using MmSim.Machine;
+using MmSim.Oom;
+using MmSim.Physical;
+
+namespace MmSim.Reclaim;
+
+/// <summary>
+/// The page allocator's decisions around the free lists (mm/page_alloc.c, __alloc_pages and
+/// __alloc_pages_slowpath, order 0): the fast path at the low watermark; then wake kswapd and retry at min; then
+/// direct reclaim and retry, while reclaim makes progress or should_reclaim_retry sees enough reclaimable memory
+/// (at most MAX_RECLAIM_RETRIES passes without progress); then one try at the high watermark and the OOM killer.
+/// Time spent in direct reclaim is the allocating task's stall.
+/// </summary>
+public sealed class PageAllocator
+{
+    private const int MaxReclaimRetries = 16;
+    private readonly Kernel _k;
+    private readonly Vmscan _vmscan;
+    private readonly Kswapd _kswapd;
+    private readonly OomKiller _oom;
+
+    public PageAllocator(Kernel kernel, Vmscan vmscan, Kswapd kswapd, OomKiller oom)
+    {
+        _k = kernel;
+        _vmscan = vmscan;
+        _kswapd = kswapd;
+        _oom = oom;
+    }
+
+    /// <summary>Allocates one page whose highest usable zone is <paramref name="highest"/>
+    /// (Movable: GFP_HIGHUSER_MOVABLE for user pages; Normal: GFP_KERNEL). -1 when it fails.</summary>
+    public int Alloc(ZoneType highest)
+    {
+        var phys = _k.Phys;
+        int pfn = phys.AllocPage(highest, AllocFlags.WmarkLow);
+        if (pfn >= 0) return pfn;
+
+        _kswapd.Wakeup(highest, _k.Now);
+        pfn = phys.AllocPage(highest, AllocFlags.WmarkMin);
+        if (pfn >= 0) return pfn;
+        var current = _k.Current;
+        if (current is null || current.OomKilled) return phys.AllocPage(highest, AllocFlags.WmarkMin | AllocFlags.Oom);
+
+        int noProgress = 0;
+        for (int guard = 0; guard < 10_000; guard++)
+        {
+            long reclaimed = _vmscan.TryToFreePages(highest, out long cost);
+            _k.Now += cost;
+            current.StallNs += cost;
+            current.DirectReclaims++;
+            pfn = phys.AllocPage(highest, AllocFlags.WmarkMin);
+            if (pfn >= 0) return pfn;
+            if (reclaimed > 0) noProgress = 0; else noProgress++;
+            if (noProgress <= MaxReclaimRetries && ShouldReclaimRetry(highest)) continue;
+
+            // __alloc_pages_may_oom: one last try at the high watermark, then the OOM killer.
+            pfn = phys.AllocPage(highest, AllocFlags.WmarkHigh);
+            if (pfn >= 0) return pfn;
+            if (!_oom.OutOfMemory(current) || current.IsDone || current.OomKilled) return -1;
+            noProgress = 0;
+            pfn = phys.AllocPage(highest, AllocFlags.WmarkMin);
+            if (pfn >= 0) return pfn;
+        }
+        return -1;
+    }
+
+    /// <summary>
+    /// should_reclaim_retry: worth another round if some zone would pass its min watermark with everything
+    /// reclaimable in it freed (its file LRU, and its anon LRU while swap has room).
+    /// </summary>
+    private bool ShouldReclaimRetry(ZoneType highest)
+    {
+        bool swap = _k.Swap.FreeSlots > 0;
+        foreach (var z in _k.Phys.Zones)
+        {
+            if ((int)z.Type > (int)highest || z.ManagedPages == 0) continue;
+            long reclaimable = _k.Lru.ZoneSize(LruList.InactiveFile, z.Type) + _k.Lru.ZoneSize(LruList.ActiveFile, z.Type);
+            if (swap) reclaimable += _k.Lru.ZoneSize(LruList.InactiveAnon, z.Type) + _k.Lru.ZoneSize(LruList.ActiveAnon, z.Type);
+            long available = z.FreePages + reclaimable;
+            if (available > z.WatermarkMin + z.LowmemReserve[(int)highest]) return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,222 @@
+using MmSim.Machine;
+using MmSim.Mm;
+using MmSim.Physical;
+using MmSim.Swap;
+
+namespace MmSim.Reclaim;
+
+/// <summary>The list level of reclaim: shrink_inactive_list with shrink_folio_list, and shrink_active_list.</summary>
+public sealed partial class Vmscan
+{
+    private readonly List<int> _isolated = new();
+
+    private enum Verdict { Activate, Keep, Reclaim, ReclaimClean }
+
+    /// <summary>
+    /// shrink_inactive_list: isolates up to <paramref name="nrToScan"/> pages from the tail (pgscan), reclaims
+    /// what shrink_folio_list can (pgsteal), puts the rest back — activated ones on the active list — and notes
+    /// the cost of the pass.
+    /// </summary>
+    private long ShrinkInactiveList(long nrToScan, LruList lru, ScanControl sc)
+    {
+        bool file = LruLists.IsFileList(lru);
+        _isolated.Clear();
+        var lists = _k.Lru;
+        for (int p = lists.Tail(lru); p >= 0 && _isolated.Count < nrToScan;)
+        {
+            int prev = _k.Frames[p].Prev;
+            if ((int)_k.Phys.ZoneOf(p).Type <= (int)sc.ReclaimIdx)
+            {
+                lists.Remove(p);
+                _isolated.Add(p);
+            }
+            p = prev;
+        }
+        long taken = _isolated.Count;
+        if (taken == 0) return 0;
+        _k.Events.Add(sc.IsKswapd ? VmEvent.pgscan_kswapd : VmEvent.pgscan_direct, taken);
+        _k.Events.Add(file ? VmEvent.pgscan_file : VmEvent.pgscan_anon, taken);
+        sc.NrScanned += taken;
+        sc.CostNs += taken * ReclaimCosts.ScanNsPerPage;
+
+        long reclaimed = 0, pageout = 0;
+        foreach (int pfn in _isolated)
+        {
+            if (ShrinkFolio(pfn, sc, ref pageout)) reclaimed++;
+        }
+        if (pageout > 0)
+            sc.CostNs += (pageout + ReclaimCosts.WriteBatch - 1) / ReclaimCosts.WriteBatch * _k.Latency.SwapWriteNs;
+        sc.CostNs += reclaimed * ReclaimCosts.FreeNsPerPage;
+        sc.NrPageout += pageout;
+        _k.Events.Add(sc.IsKswapd ? VmEvent.pgsteal_kswapd : VmEvent.pgsteal_direct, reclaimed);
+        _k.Events.Add(file ? VmEvent.pgsteal_file : VmEvent.pgsteal_anon, reclaimed);
+        sc.NrReclaimed += reclaimed;
+        CostModel.NoteCost(_k, file, pageout, taken - reclaimed);
+        return reclaimed;
+    }
+
+    /// <summary>Puts a page back on the list its flags say (putback / move_folios_to_lru).</summary>
+    private void Putback(int pfn)
+    {
+        ref var f = ref _k.Frames[pfn];
+        if ((f.Flags & (uint)FrameFlags.Active) != 0)
+        {
+            _k.Events.Inc(VmEvent.pgactivate);
+            _k.NonresidentAge++; // workingset_age_nonresident for folios put back active
+        }
+        _k.Lru.Add(pfn);
+    }
+
+    /// <summary>
+    /// shrink_folio_list for one isolated page: check references, put an anonymous page in the swap cache and
+    /// write it out, unmap it, and free it with a shadow entry; a dirty file page is left for the flusher
+    /// (PG_reclaim, activated, as reclaim no longer writes file pages itself). True if the page was freed.
+    /// </summary>
+    private bool ShrinkFolio(int pfn, ScanControl sc, ref long pageout)
+    {
+        ref var f = ref _k.Frames[pfn];
+        bool file = (f.Flags & (uint)FrameFlags.SwapBacked) == 0;
+        if ((f.Flags & (uint)FrameFlags.Unevictable) != 0)
+        {
+            _k.Lru.Add(pfn); // lands on the unevictable list
+            return false;
+        }
+        if ((f.Flags & (uint)FrameFlags.Writeback) != 0)
+        {
+            f.Flags |= (uint)(FrameFlags.Reclaim | FrameFlags.Active);
+            Putback(pfn);
+            return false;
+        }
+        var verdict = CheckReferences(pfn, file);
+        if (verdict == Verdict.Activate) return Activate(pfn);
+        if (verdict == Verdict.Keep) { Putback(pfn); return false; }
+
+        if (!file)
+        {
+            if ((f.Flags & (uint)FrameFlags.SwapCache) == 0)
+            {
+                if (!sc.MaySwap || !_swap.AddToSwap(pfn)) return Activate(pfn);
+            }
+            if (f.MapCount > 0 && sc.MayUnmap)
+            {
+                _rmap.TryToUnmap(pfn);
+                if (f.MapCount > 0) return Activate(pfn);
+            }
+            if ((f.Flags & (uint)FrameFlags.Dirty) != 0)
+            {
+                if (verdict == Verdict.ReclaimClean || !sc.MayWritepage) { Putback(pfn); return false; }
+                _swap.Writepage(pfn);
+                pageout++;
+            }
+            // __remove_mapping: a shadow in the swap slot, the page out of the swap cache and freed.
+            long shadow = _workingset.Eviction(pfn);
+            _swap.DeleteFromSwapCache(pfn, shadow);
+            FreeFolio(pfn);
+            return true;
+        }
+
+        if (f.MapCount > 0)
+        {
+            if (!sc.MayUnmap) { Putback(pfn); return false; }
+            _rmap.TryToUnmap(pfn);
+            if (f.MapCount > 0) return Activate(pfn);
+        }
+        if ((f.Flags & (uint)FrameFlags.Dirty) != 0)
+        {
+            // NR_VMSCAN_IMMEDIATE: reclaim leaves dirty file pages to the flusher and rotates them later.
+            f.Flags |= (uint)FrameFlags.Reclaim;
+            _k.WakeFlusher?.Invoke();
+            return Activate(pfn);
+        }
+        var fileObj = _k.Files[f.Owner];
+        fileObj.Shadow ??= new long[fileObj.Pages];
+        fileObj.Shadow[f.Index] = _workingset.Eviction(pfn);
+        fileObj.CachePfn[f.Index] = -1;
+        fileObj.CachedPages--;
+        _k.NrFilePages--;
+        FreeFolio(pfn);
+        return true;
+    }
+
+    private void FreeFolio(int pfn) => _k.FreePage(pfn);
+
+    /// <summary>The activate_locked exit: PG_active, back on a list; a swap-cache page drops its slot when swap
+    /// is more than half full.</summary>
+    private bool Activate(int pfn)
+    {
+        ref var f = ref _k.Frames[pfn];
+        if ((f.Flags & (uint)FrameFlags.SwapCache) != 0 && (_k.Swap.IsFull || (f.Flags & (uint)FrameFlags.Mlocked) != 0))
+            _swap.FreeSwap(pfn);
+        if ((f.Flags & (uint)FrameFlags.Mlocked) == 0) f.Flags |= (uint)FrameFlags.Active;
+        Putback(pfn);
+        return false;
+    }
+
+    /// <summary>
+    /// folio_check_references: a page mapped where the accessed bit was set is kept for another trip (activated
+    /// if it was seen before, or is mapped more than once, or is executable file data); an unreferenced one is
+    /// reclaimed — a file page only used through read() and referenced once is reclaimed only if clean.
+    /// </summary>
+    private Verdict CheckReferences(int pfn, bool file)
+    {
+        ref var f = ref _k.Frames[pfn];
+        int young = _rmap.Referenced(pfn, out var vmFlags);
+        bool referenced = (f.Flags & (uint)FrameFlags.Referenced) != 0;
+        f.Flags &= ~(uint)FrameFlags.Referenced;
+        if ((vmFlags & VmFlags.Locked) != 0) return Verdict.Activate;
+        if (young > 0)
+        {
+            f.Flags |= (uint)FrameFlags.Referenced;
+            if (referenced || young > 1) return Verdict.Activate;
+            if (file && (vmFlags & VmFlags.Exec) != 0) return Verdict.Activate;
+            return Verdict.Keep;
+        }
+        if (referenced && file) return Verdict.ReclaimClean;
+        return Verdict.Reclaim;
+    }
+
+    /// <summary>
+    /// shrink_active_list: isolates up to <paramref name="nrToScan"/> pages from the active list's tail
+    /// (pgrefill); executable file pages just referenced stay active, every other page moves to the inactive list
+    /// with PG_workingset set (pgdeactivate). Their accessed bits are cleared on the way.
+    /// </summary>
+    private void ShrinkActiveList(long nrToScan, LruList lru, ScanControl sc)
+    {
+        bool file = lru == LruList.ActiveFile;
+        _isolated.Clear();
+        var lists = _k.Lru;
+        for (int p = lists.Tail(lru); p >= 0 && _isolated.Count < nrToScan;)
+        {
+            int prev = _k.Frames[p].Prev;
+            if ((int)_k.Phys.ZoneOf(p).Type <= (int)sc.ReclaimIdx)
+            {
+                lists.Remove(p);
+                _isolated.Add(p);
+            }
+            p = prev;
+        }
+        long taken = _isolated.Count;
+        if (taken == 0) return;
+        _k.Events.Add(VmEvent.pgrefill, taken);
+        sc.CostNs += taken * ReclaimCosts.ScanNsPerPage;
+        long rotated = 0, deactivated = 0;
+        var inactive = file ? LruList.InactiveFile : LruList.InactiveAnon;
+        foreach (int pfn in _isolated)
+        {
+            ref var f = ref _k.Frames[pfn];
+            if ((f.Flags & (uint)FrameFlags.Unevictable) != 0) { _k.Lru.Add(pfn); continue; }
+            int young = _rmap.Referenced(pfn, out var vmFlags);
+            if (young > 0 && file && (vmFlags & VmFlags.Exec) != 0)
+            {
+                rotated++;
+                _k.Lru.Move(pfn, lru);
+                continue;
+            }
+            f.Flags = (f.Flags & ~(uint)FrameFlags.Active) | (uint)FrameFlags.Workingset;
+            _k.Lru.Move(pfn, inactive);
+            deactivated++;
+        }
+        _k.Events.Add(VmEvent.pgdeactivate, deactivated);
+        if (rotated > 0) CostModel.NoteCost(_k, file, 0, rotated);
+    }
+}

@@ -1,0 +1,10 @@
+namespace MmSim.Sched;
+
+/// <summary>A kernel thread (kswapd, the flusher) run by the <see cref="Scheduler"/> on its own timeline.</summary>
+public interface IKernelThread
+{
+    string Name { get; }
+    /// <summary>Does one bounded piece of work at <paramref name="now"/>; returns when it wants to run again,
+    /// or -1 to sleep until woken.</summary>
+    long Run(long now);
+}

@@ -1,0 +1,107 @@
+namespace MmSim.Swap;
+
+/// <summary>
+/// A swap area (mm/swapfile.c): slot 0 holds the header, as mkswap lays it out, so a swap of N pages offers
+/// N − 1 slots (SwapTotal). <c>swap_map</c> counts the page-table entries that refer to each slot, with
+/// SWAP_HAS_CACHE kept apart; a slot is free when both are gone. The swap cache maps a slot to the frame holding
+/// it. What was written to a slot is kept, so a page read back can be checked against what was swapped out.
+/// </summary>
+public sealed class SwapDevice
+{
+    public long TotalSlots { get; }
+    public long FreeSlots { get; private set; }
+    private readonly int[] _count;
+    private readonly bool[] _hasCache;
+    private readonly int[] _cachePfn;
+    private readonly int[] _content;
+    private readonly long[] _shadow;
+    private int _cursor = 1;
+
+    public SwapDevice(long pages)
+    {
+        if (pages > int.MaxValue) throw new InputException("machine", 0, "swap is too large for the model (at most 2^31 pages)");
+        long n = Math.Max(0, pages);
+        _count = new int[n];
+        _hasCache = new bool[n];
+        _cachePfn = new int[n];
+        _content = new int[n];
+        _shadow = new long[n];
+        Array.Fill(_cachePfn, -1);
+        TotalSlots = Math.Max(0, n - 1);
+        FreeSlots = TotalSlots;
+    }
+
+    public bool Enabled => TotalSlots > 0;
+    public long UsedSlots => TotalSlots - FreeSlots;
+
+    /// <summary>vm_swap_full: more than half of swap in use.</summary>
+    public bool IsFull => FreeSlots * 2 < TotalSlots;
+
+    /// <summary>get_swap_pages: a free slot for a page entering the swap cache (SWAP_HAS_CACHE set), or -1.
+    /// Slots are handed out in order from a cursor, as the cluster allocator does for sequential writes.</summary>
+    public int Allocate()
+    {
+        if (FreeSlots == 0) return -1;
+        int n = _count.Length;
+        for (int tries = 0; tries < n; tries++)
+        {
+            int s = _cursor;
+            _cursor = _cursor + 1 >= n ? 1 : _cursor + 1;
+            if (_count[s] == 0 && !_hasCache[s])
+            {
+                _hasCache[s] = true;
+                FreeSlots--;
+                _shadow[s] = 0;
+                return s;
+            }
+        }
+        return -1;
+    }
+
+    public int Count(int slot) => _count[slot];
+    public bool HasCache(int slot) => _hasCache[slot];
+    public bool InUse(int slot) => _count[slot] > 0 || _hasCache[slot];
+
+    /// <summary>swap_duplicate: one more page-table entry refers to the slot.</summary>
+    public void Dup(int slot) => _count[slot]++;
+
+    /// <summary>swap_free: one page-table entry less; the slot is freed when nothing refers to it.</summary>
+    public void Put(int slot)
+    {
+        if (_count[slot] <= 0) throw new InvalidOperationException($"swap slot {slot}: reference count underflow");
+        _count[slot]--;
+        MaybeFree(slot);
+    }
+
+    public int CachePfn(int slot) => _cachePfn[slot];
+
+    public void SetCache(int slot, int pfn)
+    {
+        _cachePfn[slot] = pfn;
+        if (pfn >= 0) _hasCache[slot] = true;
+    }
+
+    /// <summary>The page left the swap cache (SWAP_HAS_CACHE cleared); the slot is freed if no PTE refers to it.</summary>
+    public void DropCache(int slot)
+    {
+        _cachePfn[slot] = -1;
+        _hasCache[slot] = false;
+        MaybeFree(slot);
+    }
+
+    private void MaybeFree(int slot)
+    {
+        if (_count[slot] == 0 && !_hasCache[slot])
+        {
+            FreeSlots++;
+            _shadow[slot] = 0;
+        }
+    }
+
+    public void Write(int slot, int content) => _content[slot] = content;
+    public int Read(int slot) => _content[slot];
+
+    /// <summary>The workingset shadow entry left in the swap cache slot when its page was reclaimed (0 = none).</summary>
+    public long Shadow(int slot) => _shadow[slot];
+    public void SetShadow(int slot, long shadow) => _shadow[slot] = shadow;
+}

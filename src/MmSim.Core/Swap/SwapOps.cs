@@ -1,0 +1,137 @@
+using MmSim.Machine;
+using MmSim.Mm;
+using MmSim.Paging;
+using MmSim.Physical;
+using MmSim.Reclaim;
+
+namespace MmSim.Swap;
+
+/// <summary>
+/// The swap cache and swap I/O (mm/swap_state.c, mm/swapfile.c, mm/page_io.c): adding an anonymous page to the
+/// swap cache before it is unmapped, writing it out, taking it out of the cache when it is reclaimed or no longer
+/// needs its slot, and reading pages back — the whole aligned cluster of 2^page-cluster slots around the one
+/// wanted (swap_cluster_readahead).
+/// </summary>
+public sealed class SwapOps
+{
+    private readonly Kernel _k;
+    private readonly Workingset _workingset;
+
+    public SwapOps(Kernel kernel, Workingset workingset)
+    {
+        _k = kernel;
+        _workingset = workingset;
+    }
+
+    private SwapDevice Dev => _k.Swap;
+
+    /// <summary>add_to_swap: a slot for the page, the page into the swap cache, marked dirty. False if no slot.</summary>
+    public bool AddToSwap(int pfn)
+    {
+        int slot = Dev.Allocate();
+        if (slot < 0) return false;
+        ref var f = ref _k.Frames[pfn];
+        SwapSlotBits.SetSlot(ref f, slot);
+        f.Flags |= (uint)(FrameFlags.SwapCache | FrameFlags.Dirty);
+        Dev.SetCache(slot, pfn);
+        _k.NrSwapCache++;
+        _k.NrFilePages++;
+        return true;
+    }
+
+    /// <summary>swap_writepage: the page's contents go to its slot; pswpout counts the page.</summary>
+    public void Writepage(int pfn)
+    {
+        ref var f = ref _k.Frames[pfn];
+        Dev.Write(SwapSlotBits.Slot(f), f.Content);
+        f.Flags &= ~(uint)FrameFlags.Dirty;
+        _k.Events.Inc(VmEvent.pswpout);
+        _k.Events.Add(VmEvent.pgpgout, _k.PageSize / 1024);
+    }
+
+    /// <summary>delete_from_swap_cache: the page leaves the swap cache (the slot is freed if nothing refers to it).
+    /// <paramref name="shadow"/> is left in the slot when the page was reclaimed.</summary>
+    public void DeleteFromSwapCache(int pfn, long shadow = 0)
+    {
+        ref var f = ref _k.Frames[pfn];
+        int slot = SwapSlotBits.Slot(f);
+        if (slot < 0) return;
+        if (shadow != 0) Dev.SetShadow(slot, shadow);
+        Dev.DropCache(slot);
+        SwapSlotBits.SetSlot(ref f, -1);
+        f.Flags &= ~(uint)FrameFlags.SwapCache;
+        _k.NrSwapCache--;
+        _k.NrFilePages--;
+    }
+
+    /// <summary>folio_free_swap: drops the swap copy of a page that no PTE refers to through its slot any more.</summary>
+    public bool FreeSwap(int pfn)
+    {
+        ref var f = ref _k.Frames[pfn];
+        int slot = SwapSlotBits.Slot(f);
+        if (slot < 0 || Dev.Count(slot) > 0) return false;
+        DeleteFromSwapCache(pfn);
+        return true;
+    }
+
+    /// <summary>
+    /// free_swap_and_cache, when a swap entry is zapped (munmap, exit): one reference less on the slot; if it was
+    /// the last and the page sits unmapped in the swap cache, the page is freed too.
+    /// </summary>
+    public void FreeEntry(int slot)
+    {
+        Dev.Put(slot);
+        if (Dev.Count(slot) > 0) return;
+        int pfn = Dev.CachePfn(slot);
+        if (pfn < 0 || _k.Frames[pfn].MapCount > 0) return;
+        DeleteFromSwapCache(pfn);
+        _k.Lru.Remove(pfn);
+        _k.FreePage(pfn);
+    }
+
+    /// <summary>
+    /// swap_cluster_readahead: reads the slot and its in-use neighbours in the aligned 2^page-cluster window into
+    /// the swap cache, one request. Returns the pages read (pswpin), or -1 when the wanted page could not be had.
+    /// </summary>
+    public int ReadAround(int slot)
+    {
+        int cluster = 1 << Math.Clamp(_k.Vm.PageCluster, 0, 31);
+        long start = slot & ~(long)(cluster - 1);
+        long end = Math.Min(start + cluster, Dev.TotalSlots + 1);
+        int read = 0;
+        for (long s = Math.Max(1, start); s < end; s++)
+        {
+            int si = (int)s;
+            if (si != slot && (!Dev.InUse(si) || Dev.Count(si) == 0)) continue;
+            if (Dev.CachePfn(si) >= 0) continue;
+            int pfn = _k.AllocUserPage();
+            if (pfn < 0)
+            {
+                if (si == slot) return -1;
+                continue;
+            }
+            ref var f = ref _k.Frames[pfn];
+            f.Flags |= (uint)(FrameFlags.Anon | FrameFlags.SwapBacked | FrameFlags.SwapCache | FrameFlags.Uptodate);
+            if (si != slot) f.Flags |= (uint)FrameFlags.Readahead;
+            f.Owner = -1;
+            f.Index = 0;
+            SwapSlotBits.SetSlot(ref f, si);
+            f.Content = Dev.Read(si);
+            Dev.SetCache(si, pfn);
+            _k.NrSwapCache++;
+            _k.NrFilePages++;
+            long shadow = Dev.Shadow(si);
+            if (shadow != 0)
+            {
+                _workingset.Refault(pfn, shadow);
+                Dev.SetShadow(si, 0);
+            }
+            _k.Lru.Add(pfn);
+            read++;
+            _k.Events.Inc(VmEvent.pswpin);
+            _k.Events.Add(VmEvent.pgpgin, _k.PageSize / 1024);
+            if (si != slot) _k.Events.Inc(VmEvent.swap_ra);
+        }
+        return read;
+    }
+}
