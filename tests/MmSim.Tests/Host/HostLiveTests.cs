@@ -1,0 +1,37 @@
+using MmSim.Host;
+using Xunit.Abstractions;
+
+namespace MmSim.Tests.Host;
+
+/// <summary>Our oom_score against the running kernel's /proc/PID/oom_score on this machine.</summary>
+public class HostLiveTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void Our_oom_score_equals_the_kernels_for_every_stable_process()
+    {
+        if (!OperatingSystem.IsLinux() || !File.Exists("/proc/meminfo")) return;
+        var reader = new HostProcReader("/proc");
+        int compared = 0, changed = 0, gone = 0;
+        var mismatches = new List<string>();
+        foreach (int pid in reader.Pids())
+        {
+            // status, then the kernel's score, then status again: compare only if nothing moved in between.
+            long totalPages = reader.ReadMeminfo().TotalPages(reader.PageSize);
+            var before = reader.ReadStatus(pid);
+            int? adjBefore = reader.ReadOomScoreAdj(pid);
+            long? kernel = reader.ReadKernelOomScore(pid);
+            var after = reader.ReadStatus(pid);
+            int? adjAfter = reader.ReadOomScoreAdj(pid);
+            long totalAfter = reader.ReadMeminfo().TotalPages(reader.PageSize);
+            if (before is null || after is null || kernel is null || adjBefore is null) { gone++; continue; }
+            if (before != after || adjBefore != adjAfter || totalPages != totalAfter) { changed++; continue; }
+            var ours = HostProcess.Compute(pid, before.Name, before, adjBefore.Value, totalPages, reader.PageSize);
+            compared++;
+            if (ours.OomScore != kernel)
+                mismatches.Add($"pid {pid} ({before.Name}): ours {ours.OomScore} (badness {ours.Badness}), kernel {kernel}");
+        }
+        output.WriteLine($"compared {compared} processes with the kernel; {changed} changed between reads, {gone} gone or kernel threads");
+        Assert.Empty(mismatches);
+        Assert.True(compared >= 5, $"only {compared} processes compared");
+    }
+}
