@@ -20,7 +20,7 @@ internal static class Invariants
         k.Lru.CheckInvariants();
         var frames = k.Frames;
         long n = frames.Length;
-        var owners = new byte[n]; // 0 none, 1 page table, 2 kernel stack, 3 page cache, 4 anon
+        var owners = new byte[n]; // 0 none, 1 page table, 2 kernel stack, 3 page cache, 4 anon mapped, 5 swap cache only
         var maps = new int[n];
 
         void Own(int pfn, byte what, string desc)
@@ -33,13 +33,15 @@ internal static class Invariants
         }
 
         long tables = 0;
+        var swapRefs = new int[k.Swap.TotalSlots + 1];
         foreach (var t in m.Tasks)
         {
             foreach (int pfn in t.KernelStack) Own(pfn, 2, $"kernel stack of {t.Pid}");
             if (t.Mm.PgdTable < 0) continue;
-            long anon = 0, file = 0, pgtBytes = 0;
+            long anon = 0, file = 0, pgtBytes = 0, swapEnts = 0;
             CountTables(k, t.Mm.PgdTable, 0, ref tables, ref pgtBytes, owners, frames, (pte) =>
             {
+                if (Pte.IsSwap(pte)) { swapEnts++; swapRefs[Pte.Pfn(pte)]++; return; }
                 if ((pte & Pte.Present) == 0 || (pte & Pte.Special) != 0) return;
                 int pfn = (int)Pte.Pfn(pte);
                 maps[pfn]++;
@@ -48,11 +50,30 @@ internal static class Invariants
             });
             if (anon != t.Mm.RssAnon) throw new InvalidOperationException($"pid {t.Pid}: RssAnon {t.Mm.RssAnon} but {anon} anon pages mapped");
             if (file != t.Mm.RssFile) throw new InvalidOperationException($"pid {t.Pid}: RssFile {t.Mm.RssFile} but {file} file pages mapped");
+            if (swapEnts != t.Mm.SwapEnts) throw new InvalidOperationException($"pid {t.Pid}: MM_SWAPENTS {t.Mm.SwapEnts} but {swapEnts} swap entries");
             if (pgtBytes - k.PageSize != t.Mm.PgtablesBytes)
                 throw new InvalidOperationException($"pid {t.Pid}: pgtables_bytes {t.Mm.PgtablesBytes} but the tree has {pgtBytes - k.PageSize} below the PGD");
         }
         if (tables != k.NrPageTable) throw new InvalidOperationException($"NR_PAGETABLE {k.NrPageTable} but {tables} tables reachable");
         if (tables != k.Tables.Count) throw new InvalidOperationException($"{k.Tables.Count} tables in the pool but {tables} reachable");
+
+        // Swap: each slot's count is the swap entries that refer to it; cached slots point at swap-cache frames.
+        long swapCache = 0, used = 0;
+        for (int slot = 1; slot <= k.Swap.TotalSlots; slot++)
+        {
+            if (k.Swap.Count(slot) != swapRefs[slot])
+                throw new InvalidOperationException($"swap slot {slot}: count {k.Swap.Count(slot)} but {swapRefs[slot]} swap entries");
+            if (k.Swap.InUse(slot)) used++;
+            int pfn = k.Swap.CachePfn(slot);
+            if (pfn < 0) continue;
+            swapCache++;
+            if ((frames[pfn].Flags & (uint)FrameFlags.SwapCache) == 0 || Swap.SwapSlotBits.Slot(frames[pfn]) != slot)
+                throw new InvalidOperationException($"swap slot {slot}: cached in pfn {pfn}, which does not say so");
+            if (owners[pfn] == 0) owners[pfn] = 5;
+            else if (owners[pfn] != 4) throw new InvalidOperationException($"swap-cache pfn {pfn} is owned by kind {owners[pfn]}");
+        }
+        if (swapCache != k.NrSwapCache) throw new InvalidOperationException($"NR_SWAPCACHE {k.NrSwapCache} but {swapCache} pages in the swap cache");
+        if (used != k.Swap.UsedSlots) throw new InvalidOperationException($"{used} swap slots in use, the device says {k.Swap.UsedSlots}");
 
         long cached = 0, fileMapped = 0, dirty = 0;
         foreach (var f in k.Files)
@@ -72,7 +93,7 @@ internal static class Invariants
             if (c != f.CachedPages) throw new InvalidOperationException($"{f.Path}: {c} pages cached, counter says {f.CachedPages}");
             cached += c;
         }
-        if (cached != k.NrFilePages) throw new InvalidOperationException($"NR_FILE_PAGES {k.NrFilePages} but {cached} in the page cache");
+        if (cached + swapCache != k.NrFilePages) throw new InvalidOperationException($"NR_FILE_PAGES {k.NrFilePages} but {cached} in the page cache and {swapCache} in the swap cache");
         if (fileMapped != k.NrFileMapped) throw new InvalidOperationException($"NR_FILE_MAPPED {k.NrFileMapped} but {fileMapped} mapped");
         if (dirty != k.NrFileDirty) throw new InvalidOperationException($"NR_FILE_DIRTY {k.NrFileDirty} but {dirty} dirty");
 
@@ -85,7 +106,7 @@ internal static class Invariants
             if (maps[pfn] != f.MapCount) throw new InvalidOperationException($"pfn {pfn}: mapcount {f.MapCount} but {maps[pfn]} PTEs map it");
             if (owners[pfn] == 0) throw new InvalidOperationException($"pfn {pfn} is allocated but nobody owns it (leaked)");
             if (owners[pfn] == 4) anonMapped++;
-            bool user = owners[pfn] is 3 or 4;
+            bool user = owners[pfn] is 3 or 4 or 5;
             if (user != k.Lru.OnLru(pfn)) throw new InvalidOperationException($"pfn {pfn}: user page {(user ? "not on" : "on")} an LRU list");
             if (user) onLru++;
         }

@@ -29,7 +29,7 @@ public sealed class OomKiller
     public long Badness(SimTask t)
     {
         var mm = t.Mm;
-        bool unkillable = t.IsDone || t.State == TaskState.NotStarted;
+        bool unkillable = !t.HasMm;
         return OomBadness.Badness(mm.Rss, mm.SwapEnts, mm.PgtablesBytes, t.OomScoreAdj, TotalPages, _k.PageSize, unkillable);
     }
 
@@ -43,15 +43,15 @@ public sealed class OomKiller
         string invoker = current?.Comm ?? "kswapd0";
         int invokerAdj = current?.OomScoreAdj ?? 0;
         _k.Log.Add(now, EventTypes.Oom, current?.Pid ?? 0,
-            $"{invoker} invoked oom-killer: gfp_mask=0x140dca(GFP_HIGHUSER_MOVABLE|__GFP_COMP|__GFP_ZERO), order=0, oom_score_adj={invokerAdj}");
+            OomBadness.InvokedLine(invoker, 0x140dca, "GFP_HIGHUSER_MOVABLE|__GFP_COMP|__GFP_ZERO", 0, invokerAdj));
         if (_k.Vm.PanicOnOom != 0)
         {
             _k.Panic("Kernel panic - not syncing: Out of memory: system-wide panic_on_oom is enabled");
             return false;
         }
         SimTask? victim = null;
-        string prefix = "Out of memory";
-        if (_k.Vm.OomKillAllocatingTask != 0 && current is not null && !current.IsDone && current.OomScoreAdj != -1000)
+        string prefix = OomBadness.GlobalPrefix;
+        if (_k.Vm.OomKillAllocatingTask != 0 && current is not null && current.HasMm && current.OomScoreAdj != -1000)
         {
             victim = current;
             prefix = "Out of memory (oom_kill_allocating_task)";
@@ -74,8 +74,8 @@ public sealed class OomKiller
             return false;
         }
         if (_k.Vm.OomDumpTasks != 0) DumpTasks(now);
-        _k.Log.Add(now, EventTypes.Oom, victim.Pid,
-            $"oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/,task={victim.Comm},pid={victim.Pid},uid=0");
+        _k.Log.Add(now, EventTypes.Oom, victim.Pid, OomBadness.OomKillSummaryLine(OomConstraint.None, null, "/", "0",
+            null, "/", victim.Comm, victim.Pid, 0));
         var mm = victim.Mm;
         long kb = _k.PageSize / 1024;
         _k.Log.Add(now, EventTypes.OomKill, victim.Pid, OomBadness.KilledLine(prefix, victim.Pid, victim.Comm,
@@ -91,14 +91,14 @@ public sealed class OomKiller
     /// <summary>dump_tasks (vm.oom_dump_tasks): one line per candidate, memory in pages (6.1 format).</summary>
     private void DumpTasks(long now)
     {
-        _k.Log.Add(now, EventTypes.Oom, 0, "Tasks state (memory values in pages):");
-        _k.Log.Add(now, EventTypes.Oom, 0, "[  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name");
+        _k.Log.Add(now, EventTypes.Oom, 0, OomBadness.DumpTasksTitle);
+        _k.Log.Add(now, EventTypes.Oom, 0, OomBadness.DumpTasksHeader);
         foreach (var t in _tasks())
         {
-            if (t.IsDone || t.State == TaskState.NotStarted) continue;
+            if (!t.HasMm) continue;
             var mm = t.Mm;
-            _k.Log.Add(now, EventTypes.Oom, 0,
-                $"[{t.Pid,7}] {0,5} {t.Pid,5} {mm.TotalVm,8} {mm.Rss,8} {mm.PgtablesBytes,8} {mm.SwapEnts,8}         {t.OomScoreAdj,5} {t.Comm}");
+            _k.Log.Add(now, EventTypes.Oom, 0, OomBadness.DumpTaskRow(t.Pid, 0, t.Pid, mm.TotalVm, mm.Rss, mm.PgtablesBytes,
+                mm.SwapEnts, t.OomScoreAdj, t.Comm));
         }
     }
 }

@@ -34,7 +34,7 @@ public static class Meminfo
             ["Unevictable"] = Kb(lru.Size(LruList.Unevictable)),
             ["Mlocked"] = Kb(mlocked + CountMlocked(k)),
             ["SwapTotal"] = Kb(k.TotalSwapPages),
-            ["SwapFree"] = Kb(k.TotalSwapPages),
+            ["SwapFree"] = Kb(k.Swap.FreeSlots),
             ["Dirty"] = Kb(k.NrFileDirty),
             ["Writeback"] = Kb(k.NrWriteback),
             ["AnonPages"] = Kb(k.NrAnonMapped),

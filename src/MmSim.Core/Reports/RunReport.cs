@@ -82,7 +82,7 @@ public sealed class RunReport
             Buddyinfo = k.Phys.FormatBuddyInfo().Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList(),
         };
         foreach (var z in k.Phys.Zones) report.Watermarks.Add(ZoneReport.Of(z));
-        foreach (var t in m.Tasks) report.Processes.Add(ProcessReport.Of(t, k));
+        foreach (var t in m.Tasks) report.Processes.Add(ProcessReport.Of(t, k, m.Oom.OomScore(t)));
         foreach (var e in k.Log.Events) report.Events.Add(new EventReport(e.TimeNs, e.Type, e.Pid, e.Message));
         return report;
     }
@@ -137,6 +137,8 @@ public sealed class ProcessReport
     [JsonPropertyName("minflt")] public long MinFlt { get; init; }
     [JsonPropertyName("majflt")] public long MajFlt { get; init; }
     [JsonPropertyName("oom_score_adj")] public int OomScoreAdj { get; init; }
+    /// <summary>/proc/PID/oom_score at the end of the run (0 once the process is gone).</summary>
+    [JsonPropertyName("oom_score")] public long OomScore { get; init; }
     [JsonPropertyName("VmPeak")] public long VmPeak { get; init; }
     [JsonPropertyName("VmSize")] public long VmSize { get; init; }
     [JsonPropertyName("VmLck")] public long VmLck { get; init; }
@@ -157,8 +159,10 @@ public sealed class ProcessReport
     [JsonPropertyName("cpu_ns")] public long CpuNs { get; init; }
     [JsonPropertyName("io_wait_ns")] public long IoWaitNs { get; init; }
     [JsonPropertyName("sleep_ns")] public long SleepNs { get; init; }
+    [JsonPropertyName("stall_ns")] public long StallNs { get; init; }
+    [JsonPropertyName("direct_reclaims")] public long DirectReclaims { get; init; }
 
-    public static ProcessReport Of(SimTask t, Kernel k)
+    public static ProcessReport Of(SimTask t, Kernel k, long oomScore)
     {
         var s = t.Final ?? MmSnapshot.Of(t.Mm);
         long Kb(long pages) => k.PagesToKb(pages);
@@ -174,6 +178,7 @@ public sealed class ProcessReport
             VmPTE = s.PgtablesBytes >> 10, VmSwap = Kb(s.SwapEnts),
             Accesses = t.Accesses, TlbHits = t.Mm.Tlb.Hits, TlbMisses = t.Mm.Tlb.Misses,
             StartNs = t.StartNs, EndNs = t.EndNs, CpuNs = t.CpuNs, IoWaitNs = t.IoWaitNs, SleepNs = t.SleepNs,
+            StallNs = t.StallNs, DirectReclaims = t.DirectReclaims, OomScore = oomScore,
         };
     }
 }

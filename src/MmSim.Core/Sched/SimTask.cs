@@ -58,6 +58,9 @@ public sealed class SimTask
         Program.Push(new ProgramFrame(spec.Steps, 1));
     }
 
+    /// <summary>Alive with an address space: started, and neither exited nor killed (find_lock_task_mm).</summary>
+    public bool HasMm => State is not (TaskState.NotStarted or TaskState.Exited or TaskState.Killed);
+
     /// <summary>Will not run again: exited, killed, or holding at the end of its steps.</summary>
     public bool IsDone => State is TaskState.Exited or TaskState.Killed or TaskState.Holding;
 }

@@ -124,29 +124,6 @@ public class MachineTests
     }
 
     [Fact]
-    public void Running_out_of_frames_fails_the_allocation_with_an_event()
-    {
-        var r = Sim.Report("""
-            machine: { memory: 256MiB }
-            processes:
-              - name: hog
-                steps:
-                  - alloc: { name: a, size: 150MiB }
-                  - alloc: { name: b, size: 150MiB }
-                  - touch: { region: a, write: true }
-                  - touch: { region: b, write: true }
-              - name: small
-                start_at: 1s
-                steps:
-                  - alloc: { name: h, size: 1MiB }
-                  - touch: { region: h, write: true }
-            """);
-        Assert.Equal("killed", r.Proc("hog").State);
-        Assert.Contains(r.Events, e => e.Type == EventTypes.AllocFail && e.Pid == 1000);
-        Assert.Equal("running", r.Proc("small").State);
-    }
-
-    [Fact]
     public void A_page_written_holds_what_was_written_after_copy_on_write()
     {
         var m = Sim.Run("""
