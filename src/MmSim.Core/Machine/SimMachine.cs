@@ -38,6 +38,9 @@ public sealed class SimMachine
     public Vmscan Vmscan { get; }
     public Kswapd Kswapd { get; }
     public OomKiller Oom { get; }
+    public Fork ForkOps { get; }
+    private int _nextPid;
+    private Scheduler? _sched;
 
     private readonly List<SimTask> _tasks = new();
     private readonly MachineOptions _options;
@@ -69,11 +72,11 @@ public sealed class SimMachine
         Vmscan.ReclaimProgress = () => Kswapd.Failures = 0;
         Oom = new OomKiller(Kernel, () => _tasks, (t, now, sig, why) => Executor.Kill(t, now, sig, why));
         Kernel.Allocator = new PageAllocator(Kernel, Vmscan, Kswapd, Oom);
+        ForkOps = new Fork(Kernel, PageTables, Overcommit);
+        Executor.OnFork = DoFork;
+        _nextPid = scenario.Processes.Count == 0 ? 1000 : scenario.Processes.Max(p => p.Pid) + 1;
         foreach (var p in scenario.Processes)
         {
-            foreach (var s in Flatten(p.Steps))
-                if (s is ForkStep)
-                    throw new InputException(scenario.SourceName, s.Line, "fork is not modelled yet (it comes with the reclaim issue)");
             _tasks.Add(new SimTask(p, NewMm(), scenario.Seed));
         }
     }
@@ -109,6 +112,7 @@ public sealed class SimMachine
         long lastReport = 0;
         var sched = new Scheduler(_tasks, Executor, Scenario.Machine.Cpus, Scenario.Machine.TimeSliceNs, Spawn,
             _options.SampleIntervalNs, _options.SampleIntervalNs > 0 ? Sample : null);
+        _sched = sched;
         int kswapd = sched.AddThread(Kswapd);
         Kswapd.Schedule = at => sched.Wake(kswapd, at);
         Kernel.OnPanic = _ => sched.Halted = true;
@@ -132,17 +136,7 @@ public sealed class SimMachine
             Executor.Kill(t, now, "SIGKILL", "fork failed: no page for the page table (ENOMEM)");
             return false;
         }
-        int stackPages = Math.Max(1, 16384 / Kernel.PageSize);
-        var stack = new List<int>(stackPages);
-        for (int i = 0; i < stackPages; i++)
-        {
-            int pfn = Kernel.AllocKernelPage();
-            if (pfn < 0) break;
-            stack.Add(pfn);
-        }
-        t.KernelStack = stack.ToArray();
-        Kernel.NrKernelStackKb += stack.Count * (Kernel.PageSize / 1024);
-        if (stack.Count < stackPages)
+        if (!AllocKernelStack(t))
         {
             Executor.Kill(t, now, "SIGKILL", "fork failed: no pages for the kernel stack (ENOMEM)");
             return false;
@@ -157,6 +151,51 @@ public sealed class SimMachine
         }
         t.State = TaskState.Runnable;
         return true;
+    }
+
+    /// <summary>fork(): a child task sharing the parent's memory copy-on-write, running the fork step's steps.</summary>
+    private SimTask? DoFork(SimTask parent, ForkStep step, long now)
+    {
+        var spec = new ProcessSpec
+        {
+            Name = step.Name ?? parent.Name,
+            Pid = _nextPid++,
+            OomScoreAdj = parent.OomScoreAdj,
+            StartAtNs = now,
+            Steps = step.Steps,
+            Line = step.Line,
+        };
+        var mm = NewMm(parent.Mm.AnonVma);
+        var child = new SimTask(spec, mm, Scenario.Seed) { ParentPid = parent.Pid, StartNs = now, State = TaskState.Runnable };
+        var vmaMap = new Dictionary<Vma, Vma>();
+        Kernel.Now = now;
+        if (!ForkOps.DupMmap(parent.Mm, mm, vmaMap) || !AllocKernelStack(child))
+        {
+            Mmap.ExitMmap(mm);
+            foreach (int pfn in child.KernelStack) Kernel.FreePage(pfn);
+            Kernel.NrKernelStackKb -= child.KernelStack.Length * (Kernel.PageSize / 1024);
+            Kernel.AnonVmas[mm.AnonVma].Remove(mm);
+            return null;
+        }
+        foreach (var (name, vma) in parent.Regions) child.Regions[name] = vmaMap[vma];
+        Kernel.Log.Add(now, EventTypes.Start, child.Pid, $"{child.Comm}[{child.Pid}] forked from {parent.Comm}[{parent.Pid}]");
+        _sched!.AddTask(child, now);
+        return child;
+    }
+
+    private bool AllocKernelStack(SimTask t)
+    {
+        int stackPages = Math.Max(1, 16384 / Kernel.PageSize);
+        var stack = new List<int>(stackPages);
+        for (int i = 0; i < stackPages; i++)
+        {
+            int pfn = Kernel.AllocKernelPage();
+            if (pfn < 0) break;
+            stack.Add(pfn);
+        }
+        t.KernelStack = stack.ToArray();
+        Kernel.NrKernelStackKb += stack.Count * (Kernel.PageSize / 1024);
+        return stack.Count == stackPages;
     }
 
     private void Sample(long now) => Timeline.Add(TimelineSample.Take(this, now));

@@ -34,6 +34,13 @@ public sealed class Scheduler
     /// <summary>Stops the run (a kernel panic).</summary>
     public bool Halted { get; set; }
 
+    /// <summary>Adds a task created while running (a forked child), runnable at <paramref name="at"/>.</summary>
+    public void AddTask(SimTask task, long at)
+    {
+        _tasks.Add(task);
+        Push(at, Kind.Ready, _tasks.Count - 1);
+    }
+
     /// <summary>Registers a kernel thread; returns its handle for <see cref="Wake"/>.</summary>
     public int AddThread(IKernelThread thread)
     {

@@ -43,9 +43,12 @@ public sealed class SimTask
 
     internal readonly StepCursor Cursor = new();
     internal readonly Stack<ProgramFrame> Program = new();
-    internal readonly Dictionary<string, Vma> Regions = new(StringComparer.Ordinal);
+    public readonly Dictionary<string, Vma> Regions = new(StringComparer.Ordinal);
     internal Pcg32 Rng;
     internal int WriteSeq;
+
+    /// <summary>The parent's pid for a forked child, 0 otherwise.</summary>
+    public int ParentPid;
 
     public SimTask(ProcessSpec spec, MmStruct mm, ulong seed)
     {

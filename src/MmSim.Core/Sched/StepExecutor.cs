@@ -129,6 +129,11 @@ public sealed class StepExecutor
                 if (r.Times > 0) task.Program.Push(new ProgramFrame(r.Steps, r.Times));
                 return Finished;
             case MlockStep m: return DoMlock(task, c, m, ref now, end);
+            case ForkStep f:
+                now += SyscallNs * 20;
+                if (OnFork?.Invoke(task, f, now) is null)
+                    _k.Log.Add(now, EventTypes.Enomem, task.Pid, $"{task.Comm}[{task.Pid}]: fork failed: ENOMEM");
+                return Finished;
             case ExitStep:
                 Exit(task, now, "exit", null);
                 return Finished;
@@ -504,6 +509,9 @@ public sealed class StepExecutor
             $"{task.Comm}[{task.Pid}] exited: {task.MinFlt} minor and {task.MajFlt} major faults, VmHWM {task.Mm.HiwaterRss * (_k.PageSize / 1024)} kB");
         Teardown(task, now, TaskState.Exited);
     }
+
+    /// <summary>Creates the child of a fork step (set by the machine); null when fork fails.</summary>
+    public Func<SimTask, ForkStep, long, SimTask?>? OnFork;
 
     /// <summary>Final figures are kept for the report; then exit_mmap and the kernel stack are freed.</summary>
     public Action<SimTask>? BeforeTeardown;

@@ -131,7 +131,11 @@ public sealed class MlockStep : Step
 public sealed class ForkStep : Step
 {
     public override string Kind => StepKinds.Fork;
+    /// <summary>The child's name (default: the parent's).</summary>
     public string? Name { get; set; }
+    /// <summary>What the child does; it shares the parent's memory copy-on-write and knows its regions. The parent
+    /// goes on with its own next step. Without steps the child just stays alive.</summary>
+    public List<Step> Steps { get; set; } = [];
 }
 
 /// <summary><c>exit</c>: the process exits (its memory is freed). A process also exits after its last step.</summary>

@@ -18,7 +18,7 @@ internal sealed class StepParser(string source, int pageSize)
     private static readonly string[] RegionKeys = ["region"];
     private static readonly string[] RepeatKeys = ["times", "steps"];
     private static readonly string[] ExitKeys = ["code"];
-    private static readonly string[] ForkKeys = ["name"];
+    private static readonly string[] ForkKeys = ["name", "steps"];
     private static readonly string[] Patterns = ["sequential", "random", "zipf"];
 
     /// <summary>Steps that need no parameters, so <c>- exit</c> alone is a step.</summary>
@@ -218,8 +218,12 @@ internal sealed class StepParser(string source, int pageSize)
     private ForkStep Fork(YamlNode? node)
     {
         if (node is null) return new ForkStep();
-        var map = Map(node, StepKinds.Fork, ForkKeys, "{} or { name: child }", allowNull: true);
-        return new ForkStep { Name = map.String("name") };
+        var map = Map(node, StepKinds.Fork, ForkKeys, "{} or { name: child, steps: [ ... ] }", allowNull: true);
+        return new ForkStep
+        {
+            Name = map.String("name"),
+            Steps = map.Get("steps") is { } steps ? ParseList(steps, "fork.steps") : [],
+        };
     }
 
     private Prot ParseProt(YamlMap map, string key)

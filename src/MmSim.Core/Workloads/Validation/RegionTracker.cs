@@ -64,6 +64,16 @@ internal sealed class RegionTracker(Scenario scenario, ProcessSpec process)
             case RepeatStep rep:
                 Repeat(rep);
                 break;
+            case ForkStep fork:
+            {
+                // The child starts with the parent's regions; what it frees does not affect the parent.
+                var (alive, freed) = (new Dictionary<string, Region>(_alive), new Dictionary<string, int>(_freedAt));
+                string outer = _context;
+                _context = $" (in the child forked at line {fork.Line})";
+                Walk(fork.Steps);
+                (_alive, _freedAt, _context) = (alive, freed, outer);
+                break;
+            }
         }
     }
 
