@@ -11,6 +11,7 @@ public static class Program
     [
         RunCommand.Create,
         ScenariosCommand.Create,
+        TwinCommand.Create,
     ];
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
