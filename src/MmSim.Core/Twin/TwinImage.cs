@@ -35,7 +35,7 @@ public sealed class TwinImage
     {
         string cache = TwinEnvironment.CacheDir();
         Accelerator(env);
-        string exe = BuildExecutor(env, cache);
+        string exe = BuildExecutor(env.Gcc, cache);
         var m = plan.Scenario.Machine;
         char next = 'b';
         string? swapDev = m.SwapBytes > 0 ? $"/dev/vd{next++}" : null;
@@ -131,10 +131,10 @@ public sealed class TwinImage
     }
 
     /// <summary>The executor, compiled once per source and compiler: gcc -static -O2 -ffp-contract=off ... -lm.</summary>
-    public static string BuildExecutor(TwinEnvironment env, string cache)
+    public static string BuildExecutor(string gcc, string cache)
     {
         string src = ExecutorSource();
-        string gccVersion = TwinEnvironment.RunTool(env.Gcc, ["-dumpfullversion"], "gcc -dumpfullversion").Trim();
+        string gccVersion = TwinEnvironment.RunTool(gcc, ["-dumpfullversion"], "gcc -dumpfullversion").Trim();
         string key = Hash(Encoding.UTF8.GetBytes(src), Encoding.UTF8.GetBytes(gccVersion));
         string exe = Path.Combine(cache, $"twin_exec-{key}");
         if (File.Exists(exe)) return exe;
@@ -145,7 +145,7 @@ public sealed class TwinImage
             string c = Path.Combine(dir, "twin_exec.c");
             File.WriteAllText(c, src);
             string o = Path.Combine(dir, "twin_exec");
-            TwinEnvironment.RunTool(env.Gcc, ["-static", "-O2", "-ffp-contract=off", "-o", o, c, "-lm"],
+            TwinEnvironment.RunTool(gcc, ["-static", "-O2", "-ffp-contract=off", "-o", o, c, "-lm"],
                 "building the twin executor (gcc -static; it needs libc6-dev)");
             File.Move(o, exe, true);
         }

@@ -218,6 +218,7 @@ static unsigned char iobuf[IOBUF];
 static volatile unsigned char sink;
 static pcg32 rng;
 static int upfd;
+static int dry;   /* twin_exec --pages PLAN: print the pages the access steps visit instead of running (for tests) */
 static char cbuf[8192];
 
 /* One access, as the simulator's MMU sees it: a load, or a store of a non-zero byte. */
@@ -239,6 +240,13 @@ static int run_steps(struct step *s, int n, int *code)
 {
     for (int i = 0; i < n; i++) {
         struct step *st = &s[i];
+        if (dry && st->kind != K_ACCESS && st->kind != K_REPEAT && st->kind != K_EXIT) {
+            if (st->kind == K_ALLOC || st->kind == K_MAPFILE) {
+                regions[st->slot].valid = 1;
+                regions[st->slot].len = st->kind == K_ALLOC ? st->a : st->b;
+            }
+            continue;
+        }
         switch (st->kind) {
         case K_ALLOC: {
             /* alloc: an anonymous private mapping, lazy (mmap MAP_PRIVATE|MAP_ANONYMOUS). a = length. */
@@ -267,6 +275,7 @@ static int run_steps(struct step *s, int n, int *code)
                                : st->pattern == 1 ? (long long)pcg_bounded(&rng, (uint32_t)pages)
                                : zipf_sample(&z, &rng) - 1;
                 int w = st->ratio >= 1 || (st->ratio > 0 && pcg_double(&rng) < st->ratio);
+                if (dry) { printf("%lld %d\n", page, w); continue; }
                 access_one(r->base + page * PAGE, w && !st->exec);
             }
             break;
@@ -555,7 +564,18 @@ static void bury(struct proc *p)
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) die("usage: twin_exec PLAN RESULT_DEVICE");
+    if (argc != 3) die("usage: twin_exec PLAN RESULT_DEVICE | twin_exec --pages PLAN");
+    if (!strcmp(argv[1], "--pages")) {
+        dry = 1;
+        load_plan(argv[2]);
+        for (int i = 0; i < nprocs; i++) {
+            int code;
+            printf("proc %d\n", procs[i].idx);
+            pcg_init(&rng, seed, procs[i].stream);
+            run_steps(&steps[procs[i].first], procs[i].nsteps, &code);
+        }
+        return 0;
+    }
     load_plan(argv[1]);
     int fd = open("/proc/self/oom_score_adj", O_WRONLY);   /* the harness itself is never the OOM victim */
     if (fd >= 0) { write_all(fd, "-1000", 5); close(fd); }
