@@ -12,6 +12,7 @@ public static class Program
         RunCommand.Create,
         ScenariosCommand.Create,
         HostCommand.Create,
+        TwinCommand.Create,
     ];
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);

@@ -1,0 +1,197 @@
+using System.Globalization;
+using System.Text;
+using MmSim.Workloads;
+
+namespace MmSim.Twin;
+
+/// <summary>
+/// Turns a scenario into what the twin VM runs: the executor's plan (a versioned line format read by
+/// twin_exec.c) and the settings of the VM (RAM, swap, CPUs, /proc/sys/vm). Throws an <see cref="InputException"/>
+/// for what a real x86-64 VM cannot express: another page size, a machine larger than the host can give, too many
+/// processes or steps for the executor.
+/// </summary>
+public sealed class TwinPlan
+{
+    public const long MinMemoryBytes = 128L << 20;
+    public const long MaxMemoryBytes = 8L << 30;
+    public const int MaxCpus = 16;
+    public const int MaxProcesses = 64;
+    public const int MaxSteps = 8192;
+    public const int MaxRegions = 256;
+    public const int MaxFiles = 64;
+    public const long MaxSwapBytes = 64L << 30;
+
+    public required Scenario Scenario { get; init; }
+    /// <summary>The executor's input ("mmsim-plan 1").</summary>
+    public required string Text { get; init; }
+    /// <summary>Files in scenario order: on the VM's ext4 disk as /twinfs/f0, /twinfs/f1...</summary>
+    public required IReadOnlyList<FileSpec> Files { get; init; }
+    public long MemoryMiB => Scenario.Machine.MemoryBytes >> 20;
+
+    public static string VmPath(int fileIndex) => $"/twinfs/f{fileIndex}";
+
+    public static TwinPlan Build(Scenario s)
+    {
+        string src = s.SourceName;
+        var m = s.Machine;
+        if (m.PageSize != 4096)
+            throw new InputException(src, m.Line,
+                $"the twin cannot run page_size {Units.FormatSize(m.PageSize)}: it is a real x86-64 VM, whose base page is 4 KiB");
+        if (m.MemoryBytes % (1 << 20) != 0)
+            throw new InputException(src, m.Line, "the twin needs machine.memory in whole MiB (qemu's -m)");
+        long hostLimit = Math.Min(MaxMemoryBytes, HostAvailableBytes() / 2);
+        if (m.MemoryBytes < MinMemoryBytes || m.MemoryBytes > hostLimit)
+            throw new InputException(src, m.Line,
+                $"the twin cannot boot a {Units.FormatSize(m.MemoryBytes)} machine: its VM takes " +
+                $"{Units.FormatSize(MinMemoryBytes)} to {Units.FormatSize(hostLimit)} of RAM on this host " +
+                $"(at most {Units.FormatSize(MaxMemoryBytes)}, and half of the host's available memory)");
+        if (m.SwapBytes > MaxSwapBytes)
+            throw new InputException(src, m.Line, $"the twin's swap disk is limited to {Units.FormatSize(MaxSwapBytes)}");
+        if (m.Cpus > MaxCpus)
+            throw new InputException(src, m.Line, $"the twin's VM has at most {MaxCpus} CPUs, the scenario asks for {m.Cpus}");
+        if (s.Processes.Count > MaxProcesses)
+            throw new InputException(src, 0, $"the twin runs at most {MaxProcesses} processes, the scenario has {s.Processes.Count}");
+        if (s.Files.Count > MaxFiles)
+            throw new InputException(src, 0, $"the twin supports at most {MaxFiles} files, the scenario has {s.Files.Count}");
+
+        var sb = new StringBuilder();
+        sb.Append("mmsim-plan 1\n");
+        sb.Append($"seed {s.Seed}\n");
+        for (int i = 0; i < s.Files.Count; i++) sb.Append($"file {i} {VmPath(i)}\n");
+        int total = 0;
+        var ordered = s.Processes.Select((p, i) => (p, i)).OrderBy(x => x.p.StartAtNs).ToList();
+        foreach (var (p, idx) in ordered)
+        {
+            sb.Append($"proc {idx} {p.Pid} {p.StartAtNs} {p.OomScoreAdj} {p.Comm}\n");
+            var slots = new Dictionary<string, int>();
+            var lengths = new Dictionary<string, long>();
+            total += Emit(s, p, p.Steps, sb, slots, lengths);
+            if (total > MaxSteps)
+                throw new InputException(src, p.Line, $"the twin's executor takes at most {MaxSteps} steps in all (repeat bodies count once)");
+            if (slots.Count > MaxRegions)
+                throw new InputException(src, p.Line, $"the twin's executor takes at most {MaxRegions} region names per process");
+        }
+        return new TwinPlan { Scenario = s, Text = sb.ToString(), Files = s.Files };
+    }
+
+    private static string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    private static int Prot(Prot p) => (int)p; // PROT_READ 1, PROT_WRITE 2, PROT_EXEC 4: the same bits
+
+    /// <summary>Writes the steps flattened (a repeat is followed by its body); returns how many lines.</summary>
+    private static int Emit(Scenario s, ProcessSpec p, List<Step> steps, StringBuilder sb,
+        Dictionary<string, int> slots, Dictionary<string, long> lengths)
+    {
+        int n = 0;
+        int Slot(string name)
+        {
+            if (!slots.TryGetValue(name, out int i)) slots[name] = i = slots.Count;
+            return i;
+        }
+        long Page(long v) => (v + 4095) / 4096 * 4096;
+        foreach (var step in steps)
+        {
+            n++;
+            switch (step)
+            {
+                case AllocStep a:
+                    lengths[a.Name] = Page(a.SizeBytes);
+                    sb.Append($"step alloc {Slot(a.Name)} {Page(a.SizeBytes)} {Prot(a.Prot)}\n");
+                    break;
+                case TouchStep t:
+                {
+                    long len = t.LengthBytes ?? lengths.GetValueOrDefault(t.Region) - t.OffsetBytes;
+                    sb.Append($"step touch {Slot(t.Region)} {(t.Write ? 1 : 0)} {t.StrideBytes} {t.OffsetBytes} {Math.Max(0, len)}\n");
+                    break;
+                }
+                case AccessStep a when a.Region is not null:
+                {
+                    int pattern = a.Pattern switch { AccessPattern.Sequential => 0, AccessPattern.Random => 1, _ => 2 };
+                    double ratio = a.Exec ? 0 : a.WriteRatio;
+                    sb.Append($"step access {Slot(a.Region)} {pattern} {a.Count} {D(ratio)} {D(a.ZipfAlpha)} {(a.Exec ? 1 : 0)}\n");
+                    break;
+                }
+                case AccessStep a:
+                    sb.Append($"step accaddr {a.Address} {a.Count} {(a.Write ? 1 : 0)} {(a.Exec ? 1 : 0)}\n");
+                    break;
+                case MapFileStep mf:
+                {
+                    int fi = s.Files.FindIndex(f => f.Path == mf.Path);
+                    long offset = mf.OffsetBytes & ~4095L;
+                    long len = mf.LengthBytes ?? Math.Max(0, s.Files[fi].SizeBytes - offset);
+                    lengths[mf.Name] = Page(len);
+                    sb.Append($"step mapfile {Slot(mf.Name)} {fi} {Prot(mf.Prot)} {(mf.Shared ? 1 : 0)} {offset} {len}\n");
+                    break;
+                }
+                case ReadFileStep r:
+                    sb.Append($"step read {s.Files.FindIndex(f => f.Path == r.Path)} {r.OffsetBytes} {r.SizeBytes}\n");
+                    break;
+                case WriteFileStep w:
+                    sb.Append($"step write {s.Files.FindIndex(f => f.Path == w.Path)} {w.OffsetBytes} {w.SizeBytes}\n");
+                    break;
+                case FreeStep f:
+                    sb.Append($"step free {Slot(f.Region)}\n");
+                    break;
+                case MlockStep ml:
+                    sb.Append($"step mlock {Slot(ml.Region)}\n");
+                    break;
+                case SleepStep sl:
+                    sb.Append($"step sleep {sl.DurationNs}\n");
+                    break;
+                case ForkStep fk:
+                {
+                    string name = fk.Name ?? p.Name;
+                    sb.Append($"step fork {(name.Length > ProcessSpec.CommLength ? name[..ProcessSpec.CommLength] : name)}\n");
+                    break;
+                }
+                case ExitStep e:
+                    sb.Append($"step exit {e.Code}\n");
+                    break;
+                case RepeatStep r:
+                {
+                    var body = new StringBuilder();
+                    int inner = Emit(s, p, r.Steps, body, slots, lengths);
+                    sb.Append($"step repeat {r.Times} {inner}\n").Append(body);
+                    n += inner;
+                    break;
+                }
+                default:
+                    throw new InputException(s.SourceName, step.Line, $"the twin cannot run the step '{step.Kind}' yet");
+            }
+        }
+        return n;
+    }
+
+    /// <summary>The /proc/sys/vm settings of the scenario, as (path, value) pairs written by the VM's init.</summary>
+    public IEnumerable<(string Path, string Value)> Sysctls()
+    {
+        var v = Scenario.Vm;
+        const string vm = "/proc/sys/vm/";
+        if (v.MinFreeKbytes is long mfk) yield return (vm + "min_free_kbytes", mfk.ToString(CultureInfo.InvariantCulture));
+        yield return (vm + "watermark_scale_factor", v.WatermarkScaleFactor.ToString(CultureInfo.InvariantCulture));
+        yield return (vm + "lowmem_reserve_ratio", string.Join(' ', v.LowmemReserveRatio));
+        yield return (vm + "swappiness", v.Swappiness.ToString(CultureInfo.InvariantCulture));
+        yield return (vm + "overcommit_memory", v.OvercommitMemory.ToString(CultureInfo.InvariantCulture));
+        yield return (vm + "overcommit_ratio", v.OvercommitRatio.ToString(CultureInfo.InvariantCulture));
+        if (v.OvercommitKbytes > 0) yield return (vm + "overcommit_kbytes", v.OvercommitKbytes.ToString(CultureInfo.InvariantCulture));
+        yield return (vm + "dirty_ratio", v.DirtyRatio.ToString(CultureInfo.InvariantCulture));
+        yield return (vm + "dirty_background_ratio", v.DirtyBackgroundRatio.ToString(CultureInfo.InvariantCulture));
+        yield return (vm + "panic_on_oom", v.PanicOnOom.ToString(CultureInfo.InvariantCulture));
+        yield return (vm + "oom_kill_allocating_task", v.OomKillAllocatingTask.ToString(CultureInfo.InvariantCulture));
+        yield return (vm + "page-cluster", v.PageCluster.ToString(CultureInfo.InvariantCulture));
+        yield return ("/sys/kernel/debug/fault_around_bytes", v.FaultAroundBytes.ToString(CultureInfo.InvariantCulture));
+        yield return ("/sys/kernel/mm/transparent_hugepage/enabled", Scenario.Machine.TransparentHugepage);
+    }
+
+    private static long HostAvailableBytes()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/meminfo"))
+                if (line.StartsWith("MemAvailable:"))
+                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (IOException) { }
+        return MaxMemoryBytes * 2;
+    }
+}

@@ -1,0 +1,91 @@
+using System.Globalization;
+using MmSim.Twin;
+using MmSim.Workloads;
+
+namespace MmSim.Tests.Twin;
+
+/// <summary>The twin's plan and executor without a VM: the executor, run on the host with --pages, visits the same
+/// pages as the simulator's generators (random, zipf, write ratios), and the plan flattens steps as documented.</summary>
+public class TwinPlanTests
+{
+    private const string Yaml = """
+        seed: 7
+        machine: { memory: 256MiB }
+        processes:
+          - name: a-very-long-process-name
+            steps:
+              - alloc: { name: heap, size: 10MiB }
+              - access: { region: heap, pattern: random, count: 3000, write_ratio: 0.3 }
+              - repeat: { times: 2, steps: [ { access: { region: heap, pattern: zipf, count: 2000, zipf_alpha: 0.8, write_ratio: 0.5 } } ] }
+              - access: { region: heap, pattern: zipf, count: 2000 }
+              - access: { region: heap, pattern: sequential, count: 3000, write: true }
+              - exit
+          - name: second
+            start_at: 1ms
+            steps:
+              - alloc: { name: h, size: 1234567 }
+              - access: { region: h, pattern: zipf, count: 5000, zipf_alpha: 1.3, write_ratio: 0.1 }
+        """;
+
+    [Fact]
+    public void The_executor_visits_the_same_pages_as_the_simulator()
+    {
+        var s = ScenarioLoader.LoadText(Yaml, "test.yaml");
+        var plan = TwinPlan.Build(s);
+        string gcc = TwinEnvironment.Which("gcc") ?? throw new InvalidOperationException("gcc is needed: apt-get install -y gcc");
+        string exe = TwinImage.BuildExecutor(gcc, TwinEnvironment.CacheDir());
+        string planFile = Path.Combine(Path.GetTempPath(), $"mmsim-plan-{Guid.NewGuid():N}");
+        File.WriteAllText(planFile, plan.Text);
+        string output;
+        try { output = TwinEnvironment.RunTool(exe, ["--pages", planFile], "twin_exec --pages"); }
+        finally { File.Delete(planFile); }
+
+        var real = new Dictionary<int, List<string>>();
+        List<string>? cur = null;
+        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.StartsWith("proc ")) real[int.Parse(line[5..], CultureInfo.InvariantCulture)] = cur = new();
+            else cur!.Add(line);
+        }
+
+        for (int i = 0; i < s.Processes.Count; i++)
+        {
+            var p = s.Processes[i];
+            var rng = new Pcg32(s.Seed, (ulong)p.Pid);
+            var expected = new List<string>();
+            long pages = 0;
+            void Walk(List<Step> steps)
+            {
+                foreach (var step in steps)
+                {
+                    if (step is AllocStep a) pages = (a.SizeBytes + 4095) / 4096;
+                    else if (step is RepeatStep r) for (long t = 0; t < r.Times; t++) Walk(r.Steps);
+                    else if (step is AccessStep acc)
+                    {
+                        var gen = new AccessGenerator(acc, pages);
+                        while (gen.HasNext)
+                        {
+                            long page = gen.NextPage(ref rng, out bool w);
+                            expected.Add($"{page} {(w ? 1 : 0)}");
+                        }
+                    }
+                }
+            }
+            Walk(p.Steps);
+            Assert.Equal(expected.Count, real[i].Count);
+            Assert.Equal(expected, real[i]);
+        }
+    }
+
+    [Fact]
+    public void The_plan_flattens_repeats_and_names_regions_by_slot()
+    {
+        var plan = TwinPlan.Build(ScenarioLoader.LoadText(Yaml, "test.yaml"));
+        var lines = plan.Text.Split('\n');
+        Assert.Equal("mmsim-plan 1", lines[0]);
+        Assert.Contains("proc 0 1000 0 0 a-very-long-pro", lines);     // the comm: 15 characters
+        Assert.Contains("step repeat 2 1", lines);
+        Assert.Contains("step alloc 0 1236992 3", lines);              // 1234567 rounded up to pages
+        Assert.Contains("step exit 0", lines);
+    }
+}
