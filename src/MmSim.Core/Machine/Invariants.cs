@@ -75,7 +75,7 @@ internal static class Invariants
         if (swapCache != k.NrSwapCache) throw new InvalidOperationException($"NR_SWAPCACHE {k.NrSwapCache} but {swapCache} pages in the swap cache");
         if (used != k.Swap.UsedSlots) throw new InvalidOperationException($"{used} swap slots in use, the device says {k.Swap.UsedSlots}");
 
-        long cached = 0, fileMapped = 0, dirty = 0;
+        long cached = 0, fileMapped = 0, dirty = 0, writeback = 0;
         foreach (var f in k.Files)
         {
             long c = 0;
@@ -89,6 +89,7 @@ internal static class Invariants
                 c++;
                 if (maps[pfn] > 0) fileMapped++;
                 if ((frames[pfn].Flags & (uint)FrameFlags.Dirty) != 0) dirty++;
+                if ((frames[pfn].Flags & (uint)FrameFlags.Writeback) != 0) writeback++;
             }
             if (c != f.CachedPages) throw new InvalidOperationException($"{f.Path}: {c} pages cached, counter says {f.CachedPages}");
             cached += c;
@@ -96,6 +97,7 @@ internal static class Invariants
         if (cached + swapCache != k.NrFilePages) throw new InvalidOperationException($"NR_FILE_PAGES {k.NrFilePages} but {cached} in the page cache and {swapCache} in the swap cache");
         if (fileMapped != k.NrFileMapped) throw new InvalidOperationException($"NR_FILE_MAPPED {k.NrFileMapped} but {fileMapped} mapped");
         if (dirty != k.NrFileDirty) throw new InvalidOperationException($"NR_FILE_DIRTY {k.NrFileDirty} but {dirty} dirty");
+        if (writeback != k.NrWriteback) throw new InvalidOperationException($"NR_WRITEBACK {k.NrWriteback} but {writeback} under writeback");
 
         long anonMapped = 0, allocated = 0, onLru = 0;
         for (int pfn = 0; pfn < n; pfn++)

@@ -49,6 +49,8 @@ public sealed class Kernel
 
     /// <summary>The swap area (machine.swap); no slots when swap is 0.</summary>
     public readonly Swap.SwapDevice Swap;
+    /// <summary>The disk the scenario's files live on.</summary>
+    public readonly PageCache.BlockDevice Disk = new();
     /// <summary>Address spaces by id, for the reverse map.</summary>
     public readonly List<MmStruct?> MmById = new() { null };
     /// <summary>anon_vma families: the address spaces that may map an anonymous page of the family (a process
@@ -63,8 +65,8 @@ public sealed class Kernel
     public bool PreemptRequested;
     /// <summary>Wakes kswapd (wakeup_kswapd); set by the machine.</summary>
     public Action? WakeKswapd;
-    /// <summary>Wakes the flusher threads (wakeup_flusher_threads); set by the machine.</summary>
-    public Action? WakeFlusher;
+    /// <summary>Dirty page cache and the flusher thread; set by the machine.</summary>
+    public PageCache.Writeback? Writeback;
 
     /// <summary>The task on whose behalf the kernel works now (the faulting task), null in a kernel thread.</summary>
     public Sched.SimTask? Current;

@@ -39,6 +39,7 @@ public sealed class SimMachine
     public Kswapd Kswapd { get; }
     public OomKiller Oom { get; }
     public Fork ForkOps { get; }
+    public Writeback Writeback { get; }
     private int _nextPid;
     private Scheduler? _sched;
 
@@ -72,6 +73,8 @@ public sealed class SimMachine
         Vmscan.ReclaimProgress = () => Kswapd.Failures = 0;
         Oom = new OomKiller(Kernel, () => _tasks, (t, now, sig, why) => Executor.Kill(t, now, sig, why));
         Kernel.Allocator = new PageAllocator(Kernel, Vmscan, Kswapd, Oom);
+        Writeback = new Writeback(Kernel);
+        Kernel.Writeback = Writeback;
         ForkOps = new Fork(Kernel, PageTables, Overcommit);
         Executor.OnFork = DoFork;
         _nextPid = scenario.Processes.Count == 0 ? 1000 : scenario.Processes.Max(p => p.Pid) + 1;
@@ -115,6 +118,8 @@ public sealed class SimMachine
         _sched = sched;
         int kswapd = sched.AddThread(Kswapd);
         Kswapd.Schedule = at => sched.Wake(kswapd, at);
+        int flusher = sched.AddThread(Writeback);
+        Writeback.Schedule = at => sched.Wake(flusher, at);
         Kernel.OnPanic = _ => sched.Halted = true;
         Action? onSlice = _options.Progress is null ? null : () =>
         {

@@ -19,6 +19,8 @@ public enum VmEvent
     workingset_restore_anon, workingset_restore_file, workingset_nodereclaim,
     unevictable_pgs_culled, unevictable_pgs_mlocked, unevictable_pgs_munlocked,
     thp_fault_alloc, swap_ra, swap_ra_hit,
+    /// <summary>Node counters printed among the events: pages dirtied and written back.</summary>
+    nr_dirtied, nr_written, nr_vmscan_immediate_reclaim,
     Count,
 }
 

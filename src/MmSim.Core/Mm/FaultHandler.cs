@@ -234,13 +234,7 @@ public sealed class FaultHandler
         _k.FreePage(pfn);
     }
 
-    private void MarkDirty(int pfn)
-    {
-        ref var f = ref _k.Frames[pfn];
-        if ((f.Flags & (uint)FrameFlags.Dirty) != 0) return;
-        f.Flags |= (uint)FrameFlags.Dirty;
-        _k.NrFileDirty++;
-    }
+    private void MarkDirty(int pfn) => _k.Writeback!.MarkDirty(pfn, _k.Now);
 
     private long PgOff(Vma vma, ulong address) => vma.PgOff + (long)((address - vma.Start) >> _shift);
 
@@ -255,22 +249,21 @@ public sealed class FaultHandler
         var file = vma.File!;
         var ra = vma.Ra ??= new RaState();
         long now = _k.Now;
-        long io = _k.Latency.MajorFaultNs;
         pagesRead = 0;
         int pfn = file.CachePfn[pgoff];
-        if (pfn >= 0)
+        if (pfn < 0)
         {
-            _readahead.AsyncMmap(ra, file, pgoff, pfn, now + io);
-            long ready = file.ReadyAt(pgoff, now);
-            waitNs = ready > now ? ready - now : 0;
-            return pfn;
+            _k.Events.Inc(VmEvent.pgmajfault);
+            long read = _readahead.SyncMmap(ra, file, pgoff, now);
+            if (file.CachePfn[pgoff] < 0) read = Math.Max(0, read) + _readahead.Submit(file, pgoff, 1, 0, now);
+            pagesRead = (int)Math.Max(0, read);
+            pfn = file.CachePfn[pgoff];
+            if (pfn < 0) { waitNs = 0; return -1; }
         }
-        _k.Events.Inc(VmEvent.pgmajfault);
-        long read = _readahead.SyncMmap(ra, file, pgoff, now + io);
-        if (file.CachePfn[pgoff] < 0) read = Math.Max(0, read) + _readahead.Submit(file, pgoff, 1, 0, now + io);
-        waitNs = io;
-        pagesRead = (int)Math.Max(0, read);
-        return file.CachePfn[pgoff];
+        else _readahead.AsyncMmap(ra, file, pgoff, pfn, now);
+        long ready = file.ReadyAt(pgoff, now);
+        waitNs = ready > now ? ready - now : 0;
+        return pfn;
     }
 
     private void MapFilePage(MmStruct mm, Vma vma, ulong[] t, int slot, int pfn, bool writable)

@@ -48,7 +48,8 @@ public sealed class Mmap
         }
         else
         {
-            start = mm.FindFreeAreaTopDown(length);
+            start = file is not null ? ThpGetUnmappedArea(mm, length, pgoff) : 0;
+            if (start == 0) start = mm.FindFreeAreaTopDown(length);
             if (start == 0) { error = "ENOMEM"; return null; }
         }
         long pages = (long)(length >> _k.PageShift);
@@ -67,6 +68,27 @@ public sealed class Mmap
         if ((flags & VmFlags.Locked) != 0) mm.LockedVm += pages;
         StatAccount(mm, flags, pages);
         return vma;
+    }
+
+    /// <summary>
+    /// __thp_get_unmapped_area (mm/huge_memory.c; for file mappings of every filesystem that uses
+    /// thp_get_unmapped_area, ext4 among them, since 5.18): a file mapping that holds at least one whole
+    /// PMD-sized, PMD-aligned piece of the file is placed so that file offset and address agree modulo PMD_SIZE
+    /// (2 MiB), by asking for the length plus 2 MiB and aligning inside it. Anonymous mappings are not aligned in
+    /// 6.1 (that came in 6.7). Returns 0 when the rule does not apply.
+    /// </summary>
+    private ulong ThpGetUnmappedArea(MmStruct mm, ulong length, long pgoff)
+    {
+        var layout = _k.Layout;
+        if (layout.Levels < 2) return 0;
+        ulong size = 1UL << layout.LevelShift[layout.Levels - 2];
+        ulong off = (ulong)pgoff << _k.PageShift;
+        ulong offEnd = (off + length) & ~(size - 1);
+        ulong offAlign = (off + size - 1) & ~(size - 1);
+        if (offEnd <= offAlign || offEnd - offAlign < size) return 0;
+        ulong padded = mm.FindFreeAreaTopDown(length + size);
+        if (padded == 0) return 0;
+        return padded + ((off - padded) & (size - 1));
     }
 
     /// <summary>do_munmap of one whole VMA: zap_page_range, then free_pgtables between the neighbours.</summary>

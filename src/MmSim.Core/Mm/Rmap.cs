@@ -102,8 +102,8 @@ public sealed class Rmap
             ulong pte = t[m.Slot];
             if ((pte & Pte.Dirty) != 0 && (f.Flags & (uint)FrameFlags.Dirty) == 0)
             {
-                f.Flags |= (uint)FrameFlags.Dirty;
-                if (!anon) _k.NrFileDirty++;
+                if (anon) f.Flags |= (uint)FrameFlags.Dirty;
+                else if ((m.Vma.Flags & VmFlags.Shared) != 0) _k.Writeback!.MarkDirty(pfn, _k.Now);
             }
             m.Mm.Tlb.FlushPage((long)(m.Address >> _k.PageShift));
             f.MapCount--;

@@ -59,10 +59,11 @@ public sealed class Readahead
 
     /// <summary>
     /// do_page_cache_ra / page_cache_ra_unbounded: one disk request for the missing pages of [start, start+count),
-    /// marking page start+count−lookahead PG_readahead if this request allocated it. The pages are under I/O until
-    /// <paramref name="doneAt"/>. Returns the pages read, or -1 when no page could be allocated at all.
+    /// marking page start+count−lookahead PG_readahead if this request allocated it. The request goes to the disk
+    /// queue at <paramref name="now"/>; the pages are under I/O until it completes. Returns the pages read, or -1
+    /// when no page could be allocated at all.
     /// </summary>
-    public long Submit(SimFile file, long start, long count, long lookahead, long doneAt)
+    public long Submit(SimFile file, long start, long count, long lookahead, long now)
     {
         long end = Math.Min(file.Pages, start + count);
         start = Math.Max(0, start);
@@ -83,7 +84,7 @@ public sealed class Readahead
         }
         if (read == 0) return missing ? -1 : 0;
         _k.Events.Add(VmEvent.pgpgin, _k.PagesToKb(read));
-        file.AddInFlight(first, last + 1, doneAt);
+        file.AddInFlight(first, last + 1, _k.Disk.Submit(now, _k.Latency.MajorFaultNs));
         return read;
     }
 
@@ -97,44 +98,44 @@ public sealed class Readahead
     }
 
     /// <summary>do_sync_mmap_readahead: the read-around for an mmap fault that missed; the caller waits.</summary>
-    public long SyncMmap(RaState ra, SimFile file, long pgoff, long doneAt)
+    public long SyncMmap(RaState ra, SimFile file, long pgoff, long now)
     {
         long max = MaxPages;
-        if (max == 0) return Submit(file, pgoff, 1, 0, doneAt);
+        if (max == 0) return Submit(file, pgoff, 1, 0, now);
         if (ra.MmapMiss < MmapLotsamiss * 10) ra.MmapMiss++;
-        if (ra.MmapMiss > MmapLotsamiss) return Submit(file, pgoff, 1, 0, doneAt);
+        if (ra.MmapMiss > MmapLotsamiss) return Submit(file, pgoff, 1, 0, now);
         ra.Start = Math.Max(0, pgoff - max / 2);
         ra.Size = max;
         ra.AsyncSize = max / 4;
-        return Submit(file, ra.Start, ra.Size, ra.AsyncSize, doneAt);
+        return Submit(file, ra.Start, ra.Size, ra.AsyncSize, now);
     }
 
     /// <summary>do_async_mmap_readahead: a fault found its page in the cache; if the page carries the
     /// read-ahead mark, the next window is read without waiting.</summary>
-    public void AsyncMmap(RaState ra, SimFile file, long pgoff, int pfn, long doneAt)
+    public void AsyncMmap(RaState ra, SimFile file, long pgoff, int pfn, long now)
     {
         if (ra.MmapMiss > 0) ra.MmapMiss--;
         if (MaxPages == 0 || !TestClearReadahead(pfn)) return;
-        Ondemand(ra, file, pgoff, 1, hitMarker: true, doneAt);
+        Ondemand(ra, file, pgoff, 1, hitMarker: true, now);
     }
 
     /// <summary>page_cache_sync_ra for read(): a miss at <paramref name="index"/> with
     /// <paramref name="reqSize"/> pages still wanted by the request.</summary>
-    public long SyncRead(RaState ra, SimFile file, long index, long reqSize, long doneAt)
+    public long SyncRead(RaState ra, SimFile file, long index, long reqSize, long now)
     {
-        if (MaxPages == 0) return Submit(file, index, Math.Max(1, Math.Min(reqSize, 1)), 0, doneAt);
-        return Ondemand(ra, file, index, reqSize, hitMarker: false, doneAt);
+        if (MaxPages == 0) return Submit(file, index, Math.Max(1, Math.Min(reqSize, 1)), 0, now);
+        return Ondemand(ra, file, index, reqSize, hitMarker: false, now);
     }
 
     /// <summary>page_cache_async_ra for read(): the page at <paramref name="index"/> carried the mark.</summary>
-    public void AsyncRead(RaState ra, SimFile file, long index, long reqSize, int pfn, long doneAt)
+    public void AsyncRead(RaState ra, SimFile file, long index, long reqSize, int pfn, long now)
     {
         if (MaxPages == 0 || !TestClearReadahead(pfn)) return;
-        Ondemand(ra, file, index, reqSize, hitMarker: true, doneAt);
+        Ondemand(ra, file, index, reqSize, hitMarker: true, now);
     }
 
     /// <summary>ondemand_readahead (6.1), without the context read-ahead of random reads.</summary>
-    private long Ondemand(RaState ra, SimFile file, long index, long reqSize, bool hitMarker, long doneAt)
+    private long Ondemand(RaState ra, SimFile file, long index, long reqSize, bool hitMarker, long now)
     {
         long max = MaxPages;
         long expected = ra.Start + ra.Size - ra.AsyncSize;
@@ -159,7 +160,7 @@ public sealed class Readahead
         if (reqSize > max) goto Initial;
         if (index - ra.PrevIndex <= 1 && ra.PrevIndex >= 0) goto Initial;
         // A random read: just what was asked for.
-        return Submit(file, index, reqSize, 0, doneAt);
+        return Submit(file, index, reqSize, 0, now);
 
     Initial:
         ra.Start = index;
@@ -180,7 +181,7 @@ public sealed class Readahead
                 ra.AsyncSize = max >> 1;
             }
         }
-        return Submit(file, ra.Start, ra.Size, ra.AsyncSize, doneAt);
+        return Submit(file, ra.Start, ra.Size, ra.AsyncSize, now);
     }
 
     /// <summary>page_cache_next_miss: the first index ≥ start not in the cache, looking at most max pages.</summary>

@@ -125,7 +125,8 @@ public sealed partial class Vmscan
         {
             // NR_VMSCAN_IMMEDIATE: reclaim leaves dirty file pages to the flusher and rotates them later.
             f.Flags |= (uint)FrameFlags.Reclaim;
-            _k.WakeFlusher?.Invoke();
+            _k.Events.Inc(VmEvent.nr_vmscan_immediate_reclaim);
+            _k.Writeback?.WakeForReclaim(_k.Now);
             return Activate(pfn);
         }
         var fileObj = _k.Files[f.Owner];

@@ -24,6 +24,7 @@ public sealed class Scheduler
 
     private readonly List<IKernelThread> _threads = new();
     private readonly List<bool> _threadQueued = new();
+    private readonly List<long> _threadDue = new();
     private int _threadsQueued;
 
     /// <summary>While a kernel thread is runnable, task slices are cut to this, so that tasks and kernel
@@ -46,16 +47,18 @@ public sealed class Scheduler
     {
         _threads.Add(thread);
         _threadQueued.Add(false);
+        _threadDue.Add(long.MaxValue);
         return _threads.Count - 1;
     }
 
     /// <summary>wake_up: the thread runs at <paramref name="at"/> unless it is already due to run.</summary>
     public void Wake(int thread, long at)
     {
-        if (_threadQueued[thread]) return;
+        if (_threadQueued[thread] && _threadDue[thread] <= at) return;
+        if (!_threadQueued[thread]) _threadsQueued++;
         _threadQueued[thread] = true;
-        _threadsQueued++;
-        Push(at, Kind.Thread, thread);
+        _threadDue[thread] = at;
+        Push(at, Kind.Thread, thread); // an earlier wake-up supersedes a later one (which is then skipped)
     }
     public long ContextSwitches { get; private set; }
 
@@ -88,7 +91,9 @@ public sealed class Scheduler
             {
                 case Kind.Thread:
                 {
+                    if (!_threadQueued[ev.Target] || _threadDue[ev.Target] != key.Time) break; // superseded
                     _threadQueued[ev.Target] = false;
+                    _threadDue[ev.Target] = long.MaxValue;
                     _threadsQueued--;
                     long next = _threads[ev.Target].Run(Now);
                     if (next >= 0) Wake(ev.Target, Math.Max(next, Now + 1));
@@ -115,7 +120,7 @@ public sealed class Scheduler
             }
             live = CountLive();
             if (live == 0 && _queue.Count > 0 && OnlySamplesLeft()) break;
-            if (live == 0 && _threadsQueued == _queue.Count) break; // only kernel threads left: the run is over
+            if (live == 0 && OnlySamplesLeft()) break; // only kernel threads and samples left: the run is over
             onSlice?.Invoke();
         }
         if (_sample is not null && _sampleIntervalNs > 0) _sample(Now);

@@ -31,6 +31,8 @@ public sealed class SimTask
     public long CpuNs, IoWaitNs, SleepNs;
     /// <summary>Time stalled in direct reclaim, and how many times it entered it.</summary>
     public long StallNs, DirectReclaims;
+    /// <summary>Time paused by balance_dirty_pages.</summary>
+    public long DirtyThrottledNs;
     /// <summary>Chosen by the OOM killer.</summary>
     public bool OomKilled;
     public long StartNs = -1, EndNs = -1;

@@ -374,7 +374,7 @@ public sealed class StepExecutor
             {
                 _k.Now = now;
                 long got = write ? (_filemap.AddPage(file, idx) < 0 ? -1 : 1)
-                                 : _readahead.SyncRead(ra, file, idx, c.End - idx, now + io);
+                                 : _readahead.SyncRead(ra, file, idx, c.End - idx, now);
                 now = Math.Max(now, _k.Now);
                 if (task.IsDone) return Finished;
                 if (got < 0)
@@ -387,7 +387,7 @@ public sealed class StepExecutor
             }
             else if (!write)
             {
-                _readahead.AsyncRead(ra, file, idx, c.End - idx, pfn, now + io);
+                _readahead.AsyncRead(ra, file, idx, c.End - idx, pfn, now);
             }
             long ready = file.ReadyAt(idx, now);
             if (ready > now)
@@ -396,15 +396,23 @@ public sealed class StepExecutor
                 return new StepOutcome(false, ready);
             }
             _k.Lru.MarkPageAccessed(pfn);
+            long pause = 0;
             if (write)
             {
-                ref var f = ref _k.Frames[pfn];
-                f.Content = ++task.WriteSeq;
-                if ((f.Flags & (uint)FrameFlags.Dirty) == 0) { f.Flags |= (uint)FrameFlags.Dirty; _k.NrFileDirty++; }
+                _k.Frames[pfn].Content = ++task.WriteSeq;
+                _k.Writeback!.MarkDirty(pfn, now);
+                pause = _k.Writeback.BalanceDirtyPages(now);
             }
             ra.PrevIndex = idx;
             now += _lat.AccessNs;
             c.Position++;
+            if (pause > 0)
+            {
+                // balance_dirty_pages: the writer sleeps until writeback catches up.
+                task.IoWaitNs += pause;
+                task.DirtyThrottledNs += pause;
+                return new StepOutcome(false, now + pause);
+            }
             if (now >= end || _k.PreemptRequested) return Continue;
         }
         return Finished;
