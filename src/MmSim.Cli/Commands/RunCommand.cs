@@ -27,15 +27,27 @@ public static class RunCommand
         var faults = new Option<int>("--fault-events") { Description = "Log up to N individual page faults as events", DefaultValueFactory = _ => 0 };
         var lang = new Option<string>("--lang") { Description = "Language of the explanations: en or zh", DefaultValueFactory = _ => "en" };
         var stats = new Option<bool>("--stats") { Description = "Print wall time and simulated accesses per second to stderr" };
+        var set = new Option<string[]>("--set")
+        {
+            Description = "Change a setting before running: vm.KEY=V, machine.KEY=V, seed=N or PROCESS.KEY=V (repeatable)",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var compare = new Option<string?>("--compare")
+        {
+            Description = "Run once per value and print the counters side by side, e.g. vm.swappiness=0,60,200",
+        };
         var cmd = new Command("run", "Simulate a scenario and report /proc figures and events")
         {
-            scenarioArg, json, timeline, interval, plot, faults, lang, stats,
+            scenarioArg, json, timeline, interval, plot, faults, lang, stats, set, compare,
         };
         cmd.SetAction(parse =>
         {
             var stdout = parse.InvocationConfiguration.Output;
             var stderr = parse.InvocationConfiguration.Error;
-            var scenario = ScenarioResolver.Load(parse.GetValue(scenarioArg));
+            var overrides = (parse.GetValue(set) ?? []).Select(a => ScenarioOverrides.ParseAssignment(a, "--set")).ToList();
+            if (parse.GetValue(compare) is { } cmp)
+                return CompareRuns.Run(parse.GetValue(scenarioArg), overrides, cmp, parse.GetValue(json), stdout);
+            var scenario = ScenarioResolver.Load(parse.GetValue(scenarioArg), overrides);
             string? timelinePath = parse.GetValue(timeline);
             string? plotPath = parse.GetValue(plot);
             long intervalNs = 0;
@@ -78,14 +90,21 @@ public static class RunCommand
     }
 }
 
-/// <summary>Turns the scenario argument into a scenario: an existing file, else a built-in name.</summary>
+/// <summary>Turns the scenario argument into a scenario: an existing file, else a built-in name; applies
+/// <c>--set</c> overrides.</summary>
 public static class ScenarioResolver
 {
-    public static Scenario Load(string? arg)
+    public static Scenario Load(string? arg, IReadOnlyList<(string Key, string Value)>? overrides = null)
     {
-        if (string.IsNullOrEmpty(arg)) return BuiltinScenarios.Load(RunCommand.DefaultScenario);
-        if (File.Exists(arg)) return ScenarioLoader.LoadFile(arg);
-        if (BuiltinScenarios.Names.Contains(arg)) return BuiltinScenarios.Load(arg);
+        var (text, source, name) = Resolve(arg);
+        return ScenarioOverrides.Apply(text, source, name, overrides ?? []);
+    }
+
+    public static (string Text, string Source, string Name) Resolve(string? arg)
+    {
+        if (string.IsNullOrEmpty(arg)) arg = RunCommand.DefaultScenario;
+        if (File.Exists(arg)) return (ScenarioLoader.ReadFile(arg), arg, Path.GetFileNameWithoutExtension(arg));
+        if (BuiltinScenarios.Exists(arg)) return (BuiltinScenarios.Text(arg), $"scenarios/{arg}.yaml", arg);
         if (arg.EndsWith(".yaml") || arg.EndsWith(".yml") || arg.Contains('/'))
             throw new InputException(arg, 0, "no such file");
         throw new InputException(arg, 0,

@@ -208,10 +208,12 @@ public sealed class StepExecutor
             c.Stride = t.StrideBytes > 0 ? t.StrideBytes : _k.PageSize;
             c.Kind = t.Write ? AccessKind.Write : AccessKind.Read;
         }
+        long think = t.ThinkNs;
         while (c.Position < c.End)
         {
             ulong addr = c.Base + (ulong)c.Position;
             c.Position += c.Stride;
+            now += think;
             long wake = AccessOne(task, c, addr, c.Kind, ref now);
             if (wake != 0) return wake < 0 ? Finished : new StepOutcome(false, wake);
             if (now >= end || _k.PreemptRequested) return Continue;
@@ -252,6 +254,7 @@ public sealed class StepExecutor
             }
             var kind = a.Exec ? AccessKind.Exec : write ? AccessKind.Write : AccessKind.Read;
             c.Position++;
+            now += a.ThinkNs;
             long wake = AccessOne(task, c, addr, kind, ref now);
             if (wake != 0) return wake < 0 ? Finished : new StepOutcome(false, wake);
             if (now >= end || _k.PreemptRequested) return Continue;

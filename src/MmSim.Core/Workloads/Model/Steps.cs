@@ -35,6 +35,8 @@ public sealed class AllocStep : Step
 /// [offset, offset+length) of a region, in increasing address order.</summary>
 public sealed class TouchStep : Step
 {
+    /// <summary>CPU time the process spends between two accesses ('think: 20us'): a slower allocator.</summary>
+    public long ThinkNs { get; set; }
     public override string Kind => StepKinds.Touch;
     public string Region { get; set; } = "";
     public bool Write { get; set; }
@@ -49,6 +51,8 @@ public sealed class TouchStep : Step
 /// (see <see cref="AccessGenerator"/>), or to one exact virtual <see cref="Address"/>.</summary>
 public sealed class AccessStep : Step
 {
+    /// <summary>CPU time the process spends between two accesses ('think: 1us').</summary>
+    public long ThinkNs { get; set; }
     public override string Kind => StepKinds.Access;
     /// <summary>Exactly one of <see cref="Region"/> and <see cref="Address"/> is set.</summary>
     public string? Region { get; set; }

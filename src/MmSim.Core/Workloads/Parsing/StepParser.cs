@@ -10,9 +10,9 @@ namespace MmSim.Workloads;
 internal sealed class StepParser(string source, int pageSize)
 {
     private static readonly string[] AllocKeys = ["name", "size", "prot"];
-    private static readonly string[] TouchKeys = ["region", "write", "stride", "offset", "length"];
+    private static readonly string[] TouchKeys = ["region", "write", "stride", "offset", "length", "think"];
     private static readonly string[] AccessKeys =
-        ["region", "address", "pattern", "count", "write", "write_ratio", "zipf_alpha", "exec"];
+        ["region", "address", "pattern", "count", "write", "write_ratio", "zipf_alpha", "exec", "think"];
     private static readonly string[] MapFileKeys = ["name", "path", "prot", "shared", "offset", "length"];
     private static readonly string[] FileIoKeys = ["path", "offset", "size"];
     private static readonly string[] RegionKeys = ["region"];
@@ -115,13 +115,14 @@ internal sealed class StepParser(string source, int pageSize)
             StrideBytes = SizeOf(map, "stride", required: false, positive: true) ?? pageSize,
             OffsetBytes = map.Size("offset") ?? 0,
             LengthBytes = map.Size("length"),
+            ThinkNs = map.Time("think") ?? 0,
         };
     }
 
     private AccessStep Access(YamlNode node)
     {
         var map = Map(node, StepKinds.Access, AccessKeys, "{ region: heap, pattern: random, count: 1000 }");
-        var step = new AccessStep();
+        var step = new AccessStep { ThinkNs = map.Time("think") ?? 0 };
         bool hasRegion = map.Has("region"), hasAddress = map.Has("address");
         if (hasRegion == hasAddress)
             throw hasRegion
