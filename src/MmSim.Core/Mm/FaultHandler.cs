@@ -107,7 +107,12 @@ public sealed class FaultHandler
         if (pfn < 0) return -1;
         ref var f = ref _k.Frames[pfn];
         f.Flags |= (uint)(FrameFlags.Anon | FrameFlags.SwapBacked | FrameFlags.Uptodate);
-        if ((vma.Flags & VmFlags.Locked) != 0) f.Flags |= (uint)(FrameFlags.Unevictable | FrameFlags.Mlocked);
+        if ((vma.Flags & VmFlags.Locked) != 0)
+        {
+            // mlock_new_folio: a page faulted into a locked mapping goes straight to the unevictable list.
+            f.Flags |= (uint)(FrameFlags.Unevictable | FrameFlags.Mlocked);
+            _k.Events.Inc(VmEvent.unevictable_pgs_mlocked);
+        }
         f.Owner = mm.AnonVma;
         f.Index = (long)(address >> _shift);
         f.MapCount = 1;
