@@ -150,6 +150,7 @@ public sealed class FaultHandler
         {
             f.Flags &= ~(uint)FrameFlags.Readahead;
             _k.Events.Inc(VmEvent.swap_ra_hit);
+            dev.ReadaheadHits++;
         }
         if (f.MapCount++ == 0)
         {

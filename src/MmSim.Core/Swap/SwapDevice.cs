@@ -15,6 +15,8 @@ public sealed class SwapDevice
     private readonly int[] _cachePfn;
     private readonly int[] _content;
     private readonly long[] _shadow;
+    /// <summary>One bit per slot: in use (referenced or cached). Slot 0, the header, is always set.</summary>
+    private readonly ulong[] _used;
     private int _cursor = 1;
 
     public SwapDevice(long pages)
@@ -27,6 +29,10 @@ public sealed class SwapDevice
         _content = new int[n];
         _shadow = new long[n];
         Array.Fill(_cachePfn, -1);
+        _used = new ulong[(n + 63) / 64];
+        if (n > 0) _used[0] |= 1;
+        // Bits past the end count as used so the search never returns them.
+        for (long i = n; i < _used.Length * 64L; i++) _used[i >> 6] |= 1UL << (int)(i & 63);
         TotalSlots = Math.Max(0, n - 1);
         FreeSlots = TotalSlots;
     }
@@ -42,18 +48,24 @@ public sealed class SwapDevice
     public int Allocate()
     {
         if (FreeSlots == 0) return -1;
-        int n = _count.Length;
-        for (int tries = 0; tries < n; tries++)
+        int words = _used.Length;
+        int w = _cursor >> 6;
+        // Next fit from the cursor, a word of 64 slots at a time; the first word is masked below the cursor.
+        ulong first = _used[w] | ((1UL << (_cursor & 63)) - 1);
+        for (int i = 0; i <= words; i++)
         {
-            int s = _cursor;
-            _cursor = _cursor + 1 >= n ? 1 : _cursor + 1;
-            if (_count[s] == 0 && !_hasCache[s])
+            ulong word = i == 0 ? first : _used[w];
+            if (word != ulong.MaxValue)
             {
+                int s = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(~word);
                 _hasCache[s] = true;
+                _used[w] |= 1UL << (s & 63);
                 FreeSlots--;
                 _shadow[s] = 0;
+                _cursor = s + 1 >= _count.Length ? 1 : s + 1;
                 return s;
             }
+            w = w + 1 == words ? 0 : w + 1;
         }
         return -1;
     }
@@ -61,6 +73,11 @@ public sealed class SwapDevice
     public int Count(int slot) => _count[slot];
     public bool HasCache(int slot) => _hasCache[slot];
     public bool InUse(int slot) => _count[slot] > 0 || _hasCache[slot];
+
+    /// <summary>swapin_readahead_hits: read-ahead pages that were used, since the last swap-in decided a window.</summary>
+    public int ReadaheadHits;
+    /// <summary>The state of swapin_nr_pages: the previous offset and window.</summary>
+    public int PrevOffset, LastReadaheadPages;
 
     /// <summary>swap_duplicate: one more page-table entry refers to the slot.</summary>
     public void Dup(int slot) => _count[slot]++;
@@ -91,10 +108,11 @@ public sealed class SwapDevice
 
     private void MaybeFree(int slot)
     {
-        if (_count[slot] == 0 && !_hasCache[slot])
+        if (_count[slot] == 0 && !_hasCache[slot] && (_used[slot >> 6] & (1UL << (slot & 63))) != 0)
         {
             FreeSlots++;
             _shadow[slot] = 0;
+            _used[slot >> 6] &= ~(1UL << (slot & 63));
         }
     }
 

@@ -90,12 +90,42 @@ public sealed class SwapOps
     }
 
     /// <summary>
-    /// swap_cluster_readahead: reads the slot and its in-use neighbours in the aligned 2^page-cluster window into
+    /// swapin_nr_pages / __swapin_nr_pages (mm/swap_state.c): the read-ahead window adapts to how many read-ahead
+    /// pages were used — hits + 2 rounded up to a power of two (at least 4), at most 2^page-cluster, never less
+    /// than half the previous window; with no hits, one page unless the offset is next to the previous one.
+    /// </summary>
+    private int SwapinNrPages(int offset)
+    {
+        int maxPages = 1 << Math.Clamp(_k.Vm.PageCluster, 0, 30);
+        if (maxPages <= 1) return 1;
+        int hits = Dev.ReadaheadHits;
+        Dev.ReadaheadHits = 0;
+        int pages = hits + 2;
+        if (pages == 2)
+        {
+            if (offset != Dev.PrevOffset + 1 && offset != Dev.PrevOffset - 1) pages = 1;
+        }
+        else
+        {
+            int roundup = 4;
+            while (roundup < pages) roundup <<= 1;
+            pages = roundup;
+        }
+        if (pages > maxPages) pages = maxPages;
+        int lastRa = Dev.LastReadaheadPages / 2;
+        if (pages < lastRa) pages = lastRa;
+        if (hits == 0) Dev.PrevOffset = offset;
+        Dev.LastReadaheadPages = pages;
+        return pages;
+    }
+
+    /// <summary>
+    /// swap_cluster_readahead: reads the slot and its in-use neighbours in the aligned window of swapin_nr_pages into
     /// the swap cache, one request. Returns the pages read (pswpin), or -1 when the wanted page could not be had.
     /// </summary>
     public int ReadAround(int slot)
     {
-        int cluster = 1 << Math.Clamp(_k.Vm.PageCluster, 0, 31);
+        int cluster = SwapinNrPages(slot);
         long start = slot & ~(long)(cluster - 1);
         long end = Math.Min(start + cluster, Dev.TotalSlots + 1);
         int read = 0;
