@@ -24,6 +24,8 @@ public static class MemoryPlot
         Line("AnonPages", s => s.AnonPagesKb);
         Line("Cached", s => s.CachedKb);
         Line("MemAvailable", s => s.MemAvailableKb);
+        if (samples.Any(s => s.SwapUsedKb > 0)) Line("swap used", s => s.SwapUsedKb);
+        if (samples.Any(s => s.DirtyKb > 0)) Line("Dirty", s => s.DirtyKb);
         long kbPerPage = pageSize / 1024;
         void Mark(string label, long pages, Color color)
         {

@@ -7,7 +7,7 @@ namespace MmSim.Reports;
 public sealed record TimelineSample(
     long TimeNs, long MemFreeKb, long MemAvailableKb, long AnonPagesKb, long CachedKb, long PageTablesKb,
     long ActiveAnonKb, long InactiveAnonKb, long ActiveFileKb, long InactiveFileKb,
-    long PgFault, long PgMajFault, long PgpgIn)
+    long PgFault, long PgMajFault, long PgpgIn, long SwapUsedKb, long DirtyKb, long PswpOut)
 {
     public static TimelineSample Take(SimMachine m, long now)
     {
@@ -17,12 +17,13 @@ public sealed record TimelineSample(
             Kb(k.NrFilePages - k.NrSwapCache), Kb(k.NrPageTable),
             Kb(k.Lru.Size(LruList.ActiveAnon)), Kb(k.Lru.Size(LruList.InactiveAnon)),
             Kb(k.Lru.Size(LruList.ActiveFile)), Kb(k.Lru.Size(LruList.InactiveFile)),
-            k.Events[VmEvent.pgfault], k.Events[VmEvent.pgmajfault], k.Events[VmEvent.pgpgin]);
+            k.Events[VmEvent.pgfault], k.Events[VmEvent.pgmajfault], k.Events[VmEvent.pgpgin],
+            Kb(k.Swap.UsedSlots), Kb(k.NrFileDirty), k.Events[VmEvent.pswpout]);
     }
 
     public const string CsvHeader =
-        "time_ns,MemFree,MemAvailable,AnonPages,Cached,PageTables,Active(anon),Inactive(anon),Active(file),Inactive(file),pgfault,pgmajfault,pgpgin";
+        "time_ns,MemFree,MemAvailable,AnonPages,Cached,PageTables,Active(anon),Inactive(anon),Active(file),Inactive(file),pgfault,pgmajfault,pgpgin,SwapUsed,Dirty,pswpout";
 
     public string ToCsv() =>
-        $"{TimeNs},{MemFreeKb},{MemAvailableKb},{AnonPagesKb},{CachedKb},{PageTablesKb},{ActiveAnonKb},{InactiveAnonKb},{ActiveFileKb},{InactiveFileKb},{PgFault},{PgMajFault},{PgpgIn}";
+        $"{TimeNs},{MemFreeKb},{MemAvailableKb},{AnonPagesKb},{CachedKb},{PageTablesKb},{ActiveAnonKb},{InactiveAnonKb},{ActiveFileKb},{InactiveFileKb},{PgFault},{PgMajFault},{PgpgIn},{SwapUsedKb},{DirtyKb},{PswpOut}";
 }
