@@ -10,6 +10,8 @@ public static class Program
     private static readonly Func<Command>[] Commands =
     [
         ScenariosCommand.Create,
+        ReplayCommand.Create,
+        PoliciesCommand.Create,
     ];
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);

@@ -1,0 +1,55 @@
+namespace MmSim.Replay.Policies;
+
+/// <summary>RANDOM: evicts a frame chosen by a seeded xorshift64* generator (deterministic per seed).</summary>
+public sealed class RandomPolicy : IReplayPolicy
+{
+    private readonly long[] _slot;
+    private readonly KeyTable _table;
+    private int _used;
+    private ulong _state;
+
+    public RandomPolicy(int frames, ulong seed)
+    {
+        Frames = frames;
+        _slot = new long[frames];
+        _table = new KeyTable(frames);
+        _state = seed == 0 ? 0x9E3779B97F4A7C15UL : seed;
+    }
+
+    public int Frames { get; }
+    public long Hits { get; private set; }
+    public long Misses { get; private set; }
+    public long StateBytes => _slot.Length * 8L + _table.Bytes;
+
+    public void Run(ReadOnlySpan<long> keys)
+    {
+        long misses = 0;
+        var table = _table;
+        var slot = _slot;
+        int frames = Frames, used = _used;
+        ulong x = _state;
+        foreach (long key in keys)
+        {
+            if (table.Find(key) >= 0) continue;
+            misses++;
+            int s;
+            if (used < frames) s = used++;
+            else
+            {
+                x ^= x >> 12; x ^= x << 25; x ^= x >> 27;
+                s = (int)(((x * 0x2545F4914F6CDD1DUL) >> 32) * (ulong)frames >> 32);
+                table.Remove(slot[s]);
+            }
+            slot[s] = key;
+            table.Insert(key, s);
+        }
+        _used = used; _state = x;
+        Misses += misses;
+        Hits += keys.Length - misses;
+    }
+
+    public void CopyResident(List<long> into)
+    {
+        for (int i = 0; i < _used; i++) into.Add(_slot[i]);
+    }
+}
