@@ -33,6 +33,19 @@ public static class PolicyRegistry
             c => new ClockPolicy(c.Frames, c.Options.ClockBits)),
         new("sieve", "FIFO with visited bits and a hand that never moves survivors", "-",
             "Zhang et al., SIEVE is Simpler than LRU, NSDI 2024", c => new SievePolicy(c.Frames)),
+        new("arc", "adaptive: recency list T1 and frequency list T2, ghost lists B1/B2 steer T1's target size p",
+            "- (p adapts from 0; ghosts hold up to the frame count)", "Megiddo & Modha, ARC, FAST 2003",
+            c => new ArcPolicy(c.Frames)),
+        new("2q", "new pages in FIFO A1in; pages evicted from it remembered in ghost A1out; re-referenced ones go to LRU Am",
+            "--2q-in 0.25 --2q-out 0.5 (Kin 25%, Kout 50%, the paper's recommendation)", "Johnson & Shasha, 2Q, VLDB 1994",
+            c => new TwoQPolicy(c.Frames, c.Options.TwoQIn, c.Options.TwoQOut)),
+        new("lirs", "keeps pages with short inter-reference recency (LIR); others (HIR) get a small FIFO-like list",
+            "--lirs-hir 0.01 (HIR share 1%, the paper's default)", "Jiang & Zhang, LIRS, SIGMETRICS 2002",
+            c => new LirsPolicy(c.Frames, c.Options.LirsHir)),
+        new("s3fifo", "small FIFO filters one-hit wonders, main FIFO with 2-bit CLOCK, ghost FIFO readmits to main",
+            "--s3fifo-small 0.1 --s3fifo-ghost 0.9 --s3fifo-threshold 2 (as libCacheSim; the paper: small 10%, ghost = main)",
+            "Yang et al., FIFO queues are all you need for cache eviction, SOSP 2023",
+            c => new S3FifoPolicy(c.Frames, c.Options.S3Small, c.Options.S3Ghost, c.Options.S3Threshold)),
     ];
 
     public static PolicyInfo Get(string name) =>
