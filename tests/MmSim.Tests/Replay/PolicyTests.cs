@@ -60,6 +60,43 @@ public class PolicyTests
         Assert.Equal(published, Math.Round((double)m / t.Count, 4));
     }
 
+    // Pinned values (regression) for every policy at 1000 frames on cloudPhysicsIO, default parameters.
+    [Theory]
+    [InlineData("mru", 108363)]
+    [InlineData("random", 95535)]
+    [InlineData("lfu", 95562)]
+    [InlineData("nru", 94999)]
+    [InlineData("slru", 94099)]
+    [InlineData("car", 93915)]
+    [InlineData("linux", 94137)]
+    [InlineData("mglru", 94627)]
+    [InlineData("arc", 94027)]
+    [InlineData("lirs", 94304)]
+    [InlineData("2q", 94117)]
+    [InlineData("s3fifo", 94017)]
+    public void PinnedMissesOnCloudPhysics(string policy, long misses) =>
+        Assert.Equal(misses, RunPolicy(policy, 1000, CloudPhysicsIO).Misses);
+
+    [Theory]
+    [InlineData("lfu", 11)]
+    [InlineData("mru", 16)]
+    [InlineData("car", 11)]
+    [InlineData("linux", 11)]
+    [InlineData("mglru", 11)]
+    public void TextbookStringOtherPolicies(string policy, long faults) =>
+        Assert.Equal(faults, RunPolicy(policy, 3, Refs(Textbook)).Misses);
+
+    [Fact]
+    public void LfuBreaksTiesByLeastRecentUse()
+    {
+        // 1 and 2 referenced once, 3 twice: the fault on 4 evicts 1 (older than 2).
+        var p = PolicyRegistry.Create("lfu", 3);
+        p.Run([1, 2, 3, 3, 4]);
+        var resident = new List<long>();
+        p.CopyResident(resident);
+        Assert.Equal(new long[] { 2, 3, 4 }, resident.Order());
+    }
+
     [Fact]
     public void ClockInsertsWithReferenceBitClear()
     {
