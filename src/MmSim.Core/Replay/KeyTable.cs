@@ -68,6 +68,39 @@ internal sealed class KeyTable
         }
     }
 
+    /// <summary>
+    /// Finds <paramref name="key"/>: when present returns a reference to its value with <paramref name="found"/>
+    /// set; otherwise adds it (value 0) where the search stopped and returns a reference to the new value, which the
+    /// caller must set before the next change to the table (a later <see cref="Remove"/> of another key may move
+    /// the entry, value included). One probe sequence for a hit, one for a miss. The table must have room for one
+    /// more key than the policy keeps, which <see cref="CapacityFor"/> guarantees.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref int FindOrAdd(long key, out bool found)
+    {
+        ref KeyEntry e0 = ref MemoryMarshal.GetArrayDataReference(_e);
+        int mask = _mask;
+        int i = Hash(key);
+        while (true)
+        {
+            ref KeyEntry e = ref Unsafe.Add(ref e0, i);
+            if (e.Value < 0)
+            {
+                e.Key = key;
+                e.Value = 0;
+                Count++;
+                found = false;
+                return ref e.Value;
+            }
+            if (e.Key == key)
+            {
+                found = true;
+                return ref e.Value;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
     /// <summary>Inserts a key known to be absent.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Insert(long key, int value)

@@ -56,6 +56,14 @@ public static class ReplayRunner
             policy.Run(keys.Slice(i, Math.Min(BatchSize, keys.Length - i)));
     }
 
+    /// <summary>Streams a trace through one policy without holding it in memory (not for OPT).</summary>
+    public static void Replay(IReplayPolicy policy, Traces.ITraceReader reader, long[]? buffer = null)
+    {
+        buffer ??= new long[BatchSize];
+        int n;
+        while ((n = reader.Read(buffer)) > 0) policy.Run(buffer.AsSpan(0, n));
+    }
+
     /// <summary>Parses "100,1000,10%" (a percentage is of the trace's distinct pages, rounded, at least 1).</summary>
     public static IReadOnlyList<int> ParseFrames(string spec, Func<int> distinct)
     {

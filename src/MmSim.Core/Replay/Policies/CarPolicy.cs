@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MmSim.Replay.Policies;
 
 /// <summary>
@@ -33,6 +35,7 @@ public sealed class CarPolicy : IReplayPolicy
     public long Misses { get; private set; }
     public long StateBytes => _n.Length * 18L + _table.Bytes + _free.Bytes;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(ReadOnlySpan<long> keys)
     {
         long misses = 0;

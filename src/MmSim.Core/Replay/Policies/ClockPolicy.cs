@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MmSim.Replay.Policies;
 
 /// <summary>
@@ -28,6 +30,7 @@ public sealed class ClockPolicy : IReplayPolicy
     public long Misses { get; private set; }
     public long StateBytes => _slot.Length * 9L + _table.Bytes;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(ReadOnlySpan<long> keys)
     {
         long misses = 0;
@@ -37,14 +40,20 @@ public sealed class ClockPolicy : IReplayPolicy
         int frames = Frames, used = _used, hand = _hand, max = _max;
         foreach (long key in keys)
         {
-            int s = table.Find(key);
-            if (s >= 0)
+            ref int v = ref table.FindOrAdd(key, out bool found);
+            if (found)
             {
-                if (rf[s] < max) rf[s]++;
+                int h = v;
+                if (rf[h] < max) rf[h]++;
                 continue;
             }
             misses++;
-            if (used < frames) s = used++;
+            if (used < frames)
+            {
+                v = used;
+                slot[used] = key;
+                rf[used++] = 0;
+            }
             else
             {
                 while (rf[hand] != 0)
@@ -52,13 +61,14 @@ public sealed class ClockPolicy : IReplayPolicy
                     rf[hand]--;
                     if (++hand == frames) hand = 0;
                 }
-                s = hand;
+                int s = hand;
                 if (++hand == frames) hand = 0;
-                table.Remove(slot[s]);
+                v = s;
+                long old = slot[s];
+                slot[s] = key;
+                rf[s] = 0;
+                table.Remove(old);
             }
-            slot[s] = key;
-            rf[s] = 0;
-            table.Insert(key, s);
         }
         _used = used; _hand = hand;
         Misses += misses;

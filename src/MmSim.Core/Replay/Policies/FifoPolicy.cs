@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MmSim.Replay.Policies;
 
 /// <summary>FIFO: evicts the page that has been resident longest. A ring of frames and a hand.</summary>
@@ -19,6 +21,7 @@ public sealed class FifoPolicy : IReplayPolicy
     public long Misses { get; private set; }
     public long StateBytes => _slot.Length * 8L + _table.Bytes;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(ReadOnlySpan<long> keys)
     {
         long misses = 0;
@@ -27,18 +30,23 @@ public sealed class FifoPolicy : IReplayPolicy
         int frames = Frames, used = _used, hand = _hand;
         foreach (long key in keys)
         {
-            if (table.Find(key) >= 0) continue;
+            ref int v = ref table.FindOrAdd(key, out bool found);
+            if (found) continue;
             misses++;
-            int s;
-            if (used < frames) s = used++;
+            if (used < frames)
+            {
+                v = used;
+                slot[used++] = key;
+            }
             else
             {
-                s = hand;
+                int s = hand;
                 if (++hand == frames) hand = 0;
-                table.Remove(slot[s]);
+                v = s;
+                long old = slot[s];
+                slot[s] = key;
+                table.Remove(old);
             }
-            slot[s] = key;
-            table.Insert(key, s);
         }
         _used = used; _hand = hand;
         Misses += misses;

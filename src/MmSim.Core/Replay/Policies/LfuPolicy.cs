@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MmSim.Replay.Policies;
 
 /// <summary>
@@ -32,6 +34,7 @@ public sealed class LfuPolicy : IReplayPolicy
 
     private bool Less(int a, int b) => _count[a] < _count[b] || (_count[a] == _count[b] && _last[a] < _last[b]);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(ReadOnlySpan<long> keys)
     {
         long misses = 0;

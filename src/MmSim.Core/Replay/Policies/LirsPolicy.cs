@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MmSim.Replay.Policies;
 
 /// <summary>
@@ -38,6 +40,7 @@ public sealed class LirsPolicy : IReplayPolicy
     public long Misses { get; private set; }
     public long StateBytes => _s.Length * 49L + _table.Bytes + _free.Bytes;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(ReadOnlySpan<long> keys)
     {
         foreach (long key in keys)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MmSim.Replay.Policies;
 
 /// <summary>
@@ -39,6 +41,7 @@ public sealed class MglruPolicy : IReplayPolicy
 
     private ref DList List(long seq) => ref _lists[(int)(seq % _gens)];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(ReadOnlySpan<long> keys)
     {
         long misses = 0;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MmSim.Replay.Policies;
 
 /// <summary>MRU: evicts the most recently used page (good for loops larger than memory).</summary>
@@ -20,6 +22,7 @@ public sealed class MruPolicy : IReplayPolicy
     public long Misses { get; private set; }
     public long StateBytes => _n.Length * 16L + _table.Bytes;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(ReadOnlySpan<long> keys)
     {
         long misses = 0;
@@ -29,23 +32,30 @@ public sealed class MruPolicy : IReplayPolicy
         int frames = Frames, used = _used;
         foreach (long key in keys)
         {
-            int i = table.Find(key);
-            if (i >= 0)
+            ref int v = ref table.FindOrAdd(key, out bool found);
+            if (found)
             {
-                list.MoveToHead(n, i);
+                list.MoveToHead(n, v);
                 continue;
             }
             misses++;
-            if (used < frames) i = used++;
+            int i;
+            if (used < frames)
+            {
+                i = used++;
+                v = i;
+                n[i].Key = key;
+            }
             else
             {
                 i = list.Head;
                 list.Remove(n, i);
-                table.Remove(n[i].Key);
+                v = i;
+                long old = n[i].Key;
+                n[i].Key = key;
+                table.Remove(old);
             }
-            n[i].Key = key;
             list.PushHead(n, i);
-            table.Insert(key, i);
         }
         _list = list; _used = used;
         Misses += misses;

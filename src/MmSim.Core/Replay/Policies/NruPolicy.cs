@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MmSim.Replay.Policies;
 
 /// <summary>
@@ -30,6 +32,7 @@ public sealed class NruPolicy : IReplayPolicy
     public long Misses { get; private set; }
     public long StateBytes => Frames * 12L + _table.Bytes;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(ReadOnlySpan<long> keys)
     {
         long misses = 0;

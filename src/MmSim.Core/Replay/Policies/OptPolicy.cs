@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MmSim.Replay.Policies;
 
 /// <summary>
@@ -31,6 +33,7 @@ public sealed class OptPolicy : IReplayPolicy
     public long Misses { get; private set; }
     public long StateBytes => Frames * 20L + _table.Bytes;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(ReadOnlySpan<long> keys)
     {
         long misses = 0;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MmSim.Replay.Policies;
 
 /// <summary>RANDOM: evicts a frame chosen by a seeded xorshift64* generator (deterministic per seed).</summary>
@@ -21,6 +23,7 @@ public sealed class RandomPolicy : IReplayPolicy
     public long Misses { get; private set; }
     public long StateBytes => _slot.Length * 8L + _table.Bytes;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(ReadOnlySpan<long> keys)
     {
         long misses = 0;
@@ -30,18 +33,23 @@ public sealed class RandomPolicy : IReplayPolicy
         ulong x = _state;
         foreach (long key in keys)
         {
-            if (table.Find(key) >= 0) continue;
+            ref int v = ref table.FindOrAdd(key, out bool found);
+            if (found) continue;
             misses++;
-            int s;
-            if (used < frames) s = used++;
+            if (used < frames)
+            {
+                v = used;
+                slot[used++] = key;
+            }
             else
             {
                 x ^= x >> 12; x ^= x << 25; x ^= x >> 27;
-                s = (int)(((x * 0x2545F4914F6CDD1DUL) >> 32) * (ulong)frames >> 32);
-                table.Remove(slot[s]);
+                int s = (int)(((x * 0x2545F4914F6CDD1DUL) >> 32) * (ulong)frames >> 32);
+                v = s;
+                long old = slot[s];
+                slot[s] = key;
+                table.Remove(old);
             }
-            slot[s] = key;
-            table.Insert(key, s);
         }
         _used = used; _state = x;
         Misses += misses;

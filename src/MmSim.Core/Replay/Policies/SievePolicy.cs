@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MmSim.Replay.Policies;
 
 /// <summary>
@@ -26,6 +28,7 @@ public sealed class SievePolicy : IReplayPolicy
     public long Misses { get; private set; }
     public long StateBytes => _n.Length * 17L + _table.Bytes;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(ReadOnlySpan<long> keys)
     {
         long misses = 0;
@@ -36,14 +39,20 @@ public sealed class SievePolicy : IReplayPolicy
         int frames = Frames, used = _used, hand = _hand;
         foreach (long key in keys)
         {
-            int i = table.Find(key);
-            if (i >= 0)
+            ref int v = ref table.FindOrAdd(key, out bool found);
+            if (found)
             {
-                vis[i] = 1;
+                vis[v] = 1;
                 continue;
             }
             misses++;
-            if (used < frames) i = used++;
+            int i;
+            if (used < frames)
+            {
+                i = used++;
+                v = i;
+                n[i].Key = key;
+            }
             else
             {
                 int o = hand < 0 ? list.Tail : hand;
@@ -55,13 +64,14 @@ public sealed class SievePolicy : IReplayPolicy
                 }
                 hand = n[o].Prev;
                 list.Remove(n, o);
-                table.Remove(n[o].Key);
                 i = o;
+                v = i;
+                long old = n[i].Key;
+                n[i].Key = key;
+                table.Remove(old);
             }
-            n[i].Key = key;
             vis[i] = 0;
             list.PushHead(n, i);
-            table.Insert(key, i);
         }
         _list = list; _used = used; _hand = hand;
         Misses += misses;
