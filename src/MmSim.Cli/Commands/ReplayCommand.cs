@@ -17,7 +17,7 @@ public static class ReplayCommand
         var trace = new Argument<string?>("trace") { Arity = ArgumentArity.ZeroOrOne, Description = "Trace file ('-' for standard input; .gz and .zst read transparently)" };
         var format = new Option<string?>("--format") { Description = "Trace format: keys, txt, csv, lackey, oracleGeneral (default: guessed from the name)" };
         var refs = new Option<string?>("--refs") { Description = "A reference string instead of a file, e.g. 7,0,1,2,0,3" };
-        var policy = new Option<string>("--policy") { Description = "Comma-separated policies (see mmsim policies)", DefaultValueFactory = _ => "lru" };
+        var policy = new Option<string>("--policy") { Description = "Comma-separated policies (see mmsim policies); 'none' for only a miss-ratio curve", DefaultValueFactory = _ => "lru" };
         var frames = new Option<string?>("--frames") { Description = "Comma-separated memory sizes in frames; N% means N percent of the distinct pages (default 10%)" };
         var jobs = new Option<int>("--jobs") { Description = "Parallel replays (default: number of cores)" };
         var json = new Option<bool>("--json") { Description = "Print JSON" };
@@ -76,6 +76,8 @@ public static class ReplayCommand
             var policies = (parse.GetValue(policy) ?? "lru")
                 .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             if (policies.Length == 0) throw new InputException("--policy", 0, "expected at least one policy");
+            bool curveOnly = policies.Length == 1 && policies[0].Equals("none", StringComparison.OrdinalIgnoreCase);
+            if (curveOnly) policies = [];
             foreach (var p in policies) PolicyRegistry.Get(p);
             int jobCount = parse.GetValue(jobs);
             if (jobCount < 0) throw new InputException("--jobs", 0, $"expected a positive number, got {jobCount}");
@@ -113,8 +115,19 @@ public static class ReplayCommand
                     CsvDelimiter = delim[0],
                     CsvIdIsNumber = !parse.GetValue(csvHash),
                 };
-                t = TraceLoader.Load(path, topt);
                 formatName = TraceOptions.Name(fmt);
+                if (curveOnly && shardRate is double streamRate && !parse.GetValue(mrc))
+                {
+                    // Too large to hold: stream it, keeping only the sampled references.
+                    var sw = System.Diagnostics.Stopwatch.StartNew();
+                    MissRatioCurve sc;
+                    long requests;
+                    using (var reader = TraceLoader.Open(path, topt)) sc = MissRatioCurve.Shards(reader, streamRate, out requests);
+                    var sizesS = ReplayRunner.ParseFrames(parse.GetValue(frames) ?? "10%", () => (int)Math.Min(int.MaxValue, sc.EstimatedDistinct));
+                    ReplayOutput.WriteStreamedCurve(output, path, formatName, requests, sc, sizesS, sw.Elapsed.TotalSeconds, parse.GetValue(json));
+                    return 0;
+                }
+                t = TraceLoader.Load(path, topt);
             }
             if (t.Count == 0) throw new InputException(t.Name, 0, "the trace has no references");
             var sizes = ReplayRunner.ParseFrames(parse.GetValue(frames) ?? "10%", () => t.Distinct);
@@ -129,14 +142,14 @@ public static class ReplayCommand
             var report = ReplayRunner.Run(t, policies, sizes, popt, jobCount);
             MissRatioCurve? curve = null;
             if (parse.GetValue(mrc)) curve = MissRatioCurve.Exact(t.Keys);
-            else if (shardRate is double rate) curve = MissRatioCurve.Shards(t.Keys, rate);
+            else if (shardRate is double rate) curve = MissRatioCurve.Shards(t.Keys, rate, sizes);
 
             string? plotPath = parse.GetValue(plot);
             if (plotPath != null) ReplayPlot.Write(plotPath, report, curve);
 
-            if (parse.GetValue(json)) ReplayOutput.WriteJson(output, report, formatName, curve);
+            if (parse.GetValue(json)) ReplayOutput.WriteJson(output, report, formatName, curve, sizes);
             else if (parse.GetValue(csv)) ReplayOutput.WriteCsv(output, report);
-            else ReplayOutput.WriteTable(output, report, formatName, curve);
+            else ReplayOutput.WriteTable(output, report, formatName, curve, sizes);
             return 0;
         });
         return cmd;
@@ -161,7 +174,7 @@ internal static class ReplayOutput
         return c;
     }
 
-    public static void WriteTable(TextWriter w, ReplayReport r, string format, MissRatioCurve? curve)
+    public static void WriteTable(TextWriter w, ReplayReport r, string format, MissRatioCurve? curve, IReadOnlyList<int> sizes)
     {
         w.WriteLine($"trace {r.Trace.Name} ({format}): {r.Trace.Count.ToString("N0", Inv)} references, {r.Trace.Distinct.ToString("N0", Inv)} distinct pages");
         var table = new Table().AddColumns("policy", "frames", "hits", "misses", "miss ratio");
@@ -169,7 +182,7 @@ internal static class ReplayOutput
         foreach (var x in r.Results)
             table.AddRow(x.Policy, x.Frames.ToString(Inv), x.Hits.ToString(Inv), x.Misses.ToString(Inv), x.MissRatio.ToString("F4", Inv));
         Console(w).Write(table);
-        if (curve != null) WriteCurveTable(w, curve, r.Results.Select(x => x.Frames).Distinct().Order().ToList());
+        if (curve != null) WriteCurveTable(w, curve, sizes.ToList());
         w.WriteLine($"{r.Results.Count} replays in {r.Seconds.ToString("F3", Inv)} s, {r.RequestsPerSecond.ToString("N0", Inv)} requests/s");
     }
 
@@ -177,8 +190,56 @@ internal static class ReplayOutput
     {
         w.WriteLine(curve.Description);
         var t = new Table().AddColumns("frames", "LRU miss ratio");
+        foreach (var c in t.Columns) c.RightAligned();
         foreach (int f in curve.SamplePoints(sizes)) t.AddRow(f.ToString(Inv), curve.MissRatio(f).ToString("F4", Inv));
         Console(w).Write(t);
+    }
+
+    public static void WriteStreamedCurve(TextWriter w, string trace, string format, long requests, MissRatioCurve c,
+        IReadOnlyList<int> sizes, double seconds, bool json)
+    {
+        if (!json)
+        {
+            w.WriteLine($"trace {trace} ({format}): {requests.ToString("N0", Inv)} references, about {c.EstimatedDistinct.ToString("N0", Inv)} distinct pages (estimated from the sample)");
+            WriteCurveTable(w, c, sizes.ToList());
+            w.WriteLine($"streamed in {seconds.ToString("F3", Inv)} s, {(requests / Math.Max(seconds, 1e-9)).ToString("N0", Inv)} requests/s");
+            return;
+        }
+        using var ms = new MemoryStream();
+        using (var j = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
+        {
+            j.WriteStartObject();
+            j.WriteString("trace", trace);
+            j.WriteString("format", format);
+            j.WriteNumber("requests", requests);
+            j.WriteNumber("distinct", c.EstimatedDistinct);
+            j.WriteStartArray("results");
+            j.WriteEndArray();
+            WriteCurveJson(j, c, sizes);
+            j.WriteNumber("seconds", seconds);
+            j.WriteNumber("requests_per_second", requests / Math.Max(seconds, 1e-9));
+            j.WriteEndObject();
+        }
+        w.WriteLine(System.Text.Encoding.UTF8.GetString(ms.ToArray()));
+    }
+
+    private static void WriteCurveJson(Utf8JsonWriter j, MissRatioCurve curve, IReadOnlyList<int> sizes)
+    {
+        j.WriteStartObject("mrc");
+        j.WriteString("method", curve.Method);
+        j.WriteNumber("sampling_rate", curve.SamplingRate);
+        j.WriteNumber("sampled_requests", curve.SampledRequests);
+        if (curve.ErrorEstimate is double e) j.WriteNumber("error_estimate", e);
+        j.WriteStartArray("points");
+        foreach (int f in curve.SamplePoints(sizes))
+        {
+            j.WriteStartObject();
+            j.WriteNumber("frames", f);
+            j.WriteNumber("miss_ratio", curve.MissRatio(f));
+            j.WriteEndObject();
+        }
+        j.WriteEndArray();
+        j.WriteEndObject();
     }
 
     public static void WriteCsv(TextWriter w, ReplayReport r)
@@ -190,7 +251,7 @@ internal static class ReplayOutput
 
     private static string Quote(string s) => s.Contains(',') || s.Contains('"') ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
 
-    public static void WriteJson(TextWriter w, ReplayReport r, string format, MissRatioCurve? curve)
+    public static void WriteJson(TextWriter w, ReplayReport r, string format, MissRatioCurve? curve, IReadOnlyList<int> sizes)
     {
         using var ms = new MemoryStream();
         using (var j = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
@@ -212,24 +273,7 @@ internal static class ReplayOutput
                 j.WriteEndObject();
             }
             j.WriteEndArray();
-            if (curve != null)
-            {
-                j.WriteStartObject("mrc");
-                j.WriteString("method", curve.Method);
-                j.WriteNumber("sampling_rate", curve.SamplingRate);
-                j.WriteNumber("sampled_requests", curve.SampledRequests);
-                if (curve.ErrorEstimate is double e) j.WriteNumber("error_estimate", e);
-                j.WriteStartArray("points");
-                foreach (int f in curve.SamplePoints(r.Results.Select(x => x.Frames).Distinct().Order().ToList()))
-                {
-                    j.WriteStartObject();
-                    j.WriteNumber("frames", f);
-                    j.WriteNumber("miss_ratio", curve.MissRatio(f));
-                    j.WriteEndObject();
-                }
-                j.WriteEndArray();
-                j.WriteEndObject();
-            }
+            if (curve != null) WriteCurveJson(j, curve, sizes);
             j.WriteNumber("seconds", r.Seconds);
             j.WriteNumber("requests_per_second", r.RequestsPerSecond);
             j.WriteEndObject();

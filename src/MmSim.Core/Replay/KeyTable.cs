@@ -52,6 +52,19 @@ internal sealed class KeyTable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Hash(long key) => (int)(((ulong)key * 0x9E3779B97F4A7C15UL) >> _shift);
 
+    /// <summary>How many keys ahead the policies' loops prefetch the home bucket of.</summary>
+    public const int PrefetchDistance = 12;
+
+    /// <summary>Asks the CPU to start loading <paramref name="key"/>'s home bucket (the batch loops call this a few
+    /// keys ahead so the table's cache misses overlap).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void Prefetch(long key)
+    {
+        if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(
+                Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_e), Hash(key))));
+    }
+
     /// <summary>The value for <paramref name="key"/>, or -1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Find(long key)

@@ -16,6 +16,7 @@ public sealed class MissRatioCurve
 
     private MissRatioCurve(string method, double rate, long sampled, long[] cumHits, double total, double? error)
     {
+        SampledDistinct = cumHits.Length - 1;
         Method = method;
         SamplingRate = rate;
         SampledRequests = sampled;
@@ -29,6 +30,10 @@ public sealed class MissRatioCurve
     public string Method { get; }
     public double SamplingRate { get; }
     public long SampledRequests { get; }
+    /// <summary>Distinct pages among the sampled references.</summary>
+    public int SampledDistinct { get; }
+    /// <summary>Distinct pages of the whole trace: exact for exact curves, SampledDistinct / rate for SHARDS.</summary>
+    public long EstimatedDistinct => (long)Math.Round(SampledDistinct / SamplingRate);
     /// <summary>SHARDS: the standard deviation of the miss ratio across independent hash seeds, the largest over
     /// the sizes asked for (an estimate of the sampling error); null for exact curves.</summary>
     public double? ErrorEstimate { get; private set; }

@@ -38,8 +38,11 @@ public sealed class ClockPolicy : IReplayPolicy
         var slot = _slot;
         var rf = _ref;
         int frames = Frames, used = _used, hand = _hand, max = _max;
-        foreach (long key in keys)
+        int pfEnd = keys.Length - KeyTable.PrefetchDistance;
+        for (int k = 0; k < keys.Length; k++)
         {
+            long key = keys[k];
+            if (k < pfEnd) table.Prefetch(keys[k + KeyTable.PrefetchDistance]);
             ref int v = ref table.FindOrAdd(key, out bool found);
             if (found)
             {

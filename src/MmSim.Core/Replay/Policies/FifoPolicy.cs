@@ -28,8 +28,11 @@ public sealed class FifoPolicy : IReplayPolicy
         var table = _table;
         var slot = _slot;
         int frames = Frames, used = _used, hand = _hand;
-        foreach (long key in keys)
+        int pfEnd = keys.Length - KeyTable.PrefetchDistance;
+        for (int k = 0; k < keys.Length; k++)
         {
+            long key = keys[k];
+            if (k < pfEnd) table.Prefetch(keys[k + KeyTable.PrefetchDistance]);
             ref int v = ref table.FindOrAdd(key, out bool found);
             if (found) continue;
             misses++;

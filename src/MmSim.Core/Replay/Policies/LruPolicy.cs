@@ -30,8 +30,11 @@ public sealed class LruPolicy : IReplayPolicy
         var n = _n;
         var list = _list;
         int frames = Frames, used = _used;
-        foreach (long key in keys)
+        int pfEnd = keys.Length - KeyTable.PrefetchDistance;
+        for (int k = 0; k < keys.Length; k++)
         {
+            long key = keys[k];
+            if (k < pfEnd) table.Prefetch(keys[k + KeyTable.PrefetchDistance]);
             ref int v = ref table.FindOrAdd(key, out bool found);
             if (found)
             {

@@ -31,8 +31,11 @@ public sealed class RandomPolicy : IReplayPolicy
         var slot = _slot;
         int frames = Frames, used = _used;
         ulong x = _state;
-        foreach (long key in keys)
+        int pfEnd = keys.Length - KeyTable.PrefetchDistance;
+        for (int k = 0; k < keys.Length; k++)
         {
+            long key = keys[k];
+            if (k < pfEnd) table.Prefetch(keys[k + KeyTable.PrefetchDistance]);
             ref int v = ref table.FindOrAdd(key, out bool found);
             if (found) continue;
             misses++;
