@@ -189,9 +189,16 @@ internal static class ReplayOutput
     private static void WriteCurveTable(TextWriter w, MissRatioCurve curve, List<int> sizes)
     {
         w.WriteLine(curve.Description);
+        bool sampled = curve.Method != "exact";
         var t = new Table().AddColumns("frames", "LRU miss ratio");
-        foreach (var c in t.Columns) c.RightAligned();
-        foreach (int f in curve.SamplePoints(sizes)) t.AddRow(f.ToString(Inv), curve.MissRatio(f).ToString("F4", Inv));
+        if (sampled) t.AddColumn("note");
+        foreach (var c in t.Columns.Take(2)) c.RightAligned();
+        foreach (int f in curve.SamplePoints(sizes))
+        {
+            var row = new List<string> { f.ToString(Inv), curve.MissRatio(f).ToString("F4", Inv) };
+            if (sampled) row.Add(curve.IsReliable(f) ? "" : "under 100 sampled frames: biased, raise --shards");
+            t.AddRow(row.ToArray());
+        }
         Console(w).Write(t);
     }
 
@@ -236,6 +243,7 @@ internal static class ReplayOutput
             j.WriteStartObject();
             j.WriteNumber("frames", f);
             j.WriteNumber("miss_ratio", curve.MissRatio(f));
+            if (curve.Method != "exact") j.WriteBoolean("reliable", curve.IsReliable(f));
             j.WriteEndObject();
         }
         j.WriteEndArray();

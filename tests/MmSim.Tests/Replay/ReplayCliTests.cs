@@ -38,6 +38,39 @@ public class ReplayCliTests
     }
 
     [Fact]
+    public void MrcJsonMatchesTheReplays()
+    {
+        var (code, output, err) = Run("replay", PathOf("cloudPhysicsIO.oracleGeneral.bin.gz"), "--format", "oracleGeneral",
+            "--policy", "lru", "--frames", "1000,2000", "--mrc", "--json");
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(output);
+        var mrc = doc.RootElement.GetProperty("mrc");
+        Assert.Equal("exact", mrc.GetProperty("method").GetString());
+        var points = mrc.GetProperty("points").EnumerateArray().ToDictionary(p => p.GetProperty("frames").GetInt32(), p => p.GetProperty("miss_ratio").GetDouble());
+        foreach (var r in doc.RootElement.GetProperty("results").EnumerateArray())
+            Assert.Equal(r.GetProperty("miss_ratio").GetDouble(), points[r.GetProperty("frames").GetInt32()], 12);
+    }
+
+    [Fact]
+    public void StreamedShardsWithoutPolicies()
+    {
+        var (code, output, err) = Run("replay", PathOf("cloudPhysicsIO.oracleGeneral.bin.gz"), "--format", "oracleGeneral",
+            "--policy", "none", "--shards", "0.1", "--frames", "1000,20000", "--json");
+        Assert.Equal("", err);
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(output);
+        var root = doc.RootElement;
+        Assert.Equal(113872, root.GetProperty("requests").GetInt64());
+        Assert.Empty(root.GetProperty("results").EnumerateArray());
+        var mrc = root.GetProperty("mrc");
+        Assert.Equal("shards", mrc.GetProperty("method").GetString());
+        Assert.True(mrc.GetProperty("error_estimate").GetDouble() > 0);
+        var p20k = mrc.GetProperty("points").EnumerateArray().First(p => p.GetProperty("frames").GetInt32() == 20000);
+        Assert.True(p20k.GetProperty("reliable").GetBoolean());
+        Assert.InRange(p20k.GetProperty("miss_ratio").GetDouble(), 0.60, 0.66); // exact: 0.6328
+    }
+
+    [Fact]
     public void CsvOutput()
     {
         var (code, output, _) = Run("replay", "--refs", "1,2,3,4,1,2,5,1,2,3,4,5", "--policy", "fifo", "--frames", "3,4", "--csv");

@@ -57,6 +57,11 @@ public sealed class MissRatioCurve
         return Math.Clamp(1 - _cumHits[c] / _total, 0, 1);
     }
 
+    /// <summary>SHARDS scales a cache of <paramref name="frames"/> frames down to frames × rate sampled frames;
+    /// below about 100 of them the estimate is biased (the SHARDS paper's observation), beyond what
+    /// <see cref="ErrorEstimate"/> says. Exact curves are always reliable.</summary>
+    public bool IsReliable(int frames) => Method == "exact" || frames * SamplingRate >= 100;
+
     /// <summary>Hits with <paramref name="frames"/> frames (exact curves only).</summary>
     public long Hits(int frames) => _cumHits[Math.Min(frames, _cumHits.Length - 1)];
 
