@@ -177,13 +177,17 @@ internal static class ReplayOutput
     public static void WriteTable(TextWriter w, ReplayReport r, string format, MissRatioCurve? curve, IReadOnlyList<int> sizes)
     {
         w.WriteLine($"trace {r.Trace.Name} ({format}): {r.Trace.Count.ToString("N0", Inv)} references, {r.Trace.Distinct.ToString("N0", Inv)} distinct pages");
-        var table = new Table().AddColumns("policy", "frames", "hits", "misses", "miss ratio");
-        foreach (var c in table.Columns.Skip(1)) c.RightAligned();
-        foreach (var x in r.Results)
-            table.AddRow(x.Policy, x.Frames.ToString(Inv), x.Hits.ToString(Inv), x.Misses.ToString(Inv), x.MissRatio.ToString("F4", Inv));
-        Console(w).Write(table);
+        if (r.Results.Count > 0)
+        {
+            var table = new Table().AddColumns("policy", "frames", "hits", "misses", "miss ratio");
+            foreach (var c in table.Columns.Skip(1)) c.RightAligned();
+            foreach (var x in r.Results)
+                table.AddRow(x.Policy, x.Frames.ToString(Inv), x.Hits.ToString(Inv), x.Misses.ToString(Inv), x.MissRatio.ToString("F4", Inv));
+            Console(w).Write(table);
+        }
         if (curve != null) WriteCurveTable(w, curve, sizes.ToList());
-        w.WriteLine($"{r.Results.Count} replays in {r.Seconds.ToString("F3", Inv)} s, {r.RequestsPerSecond.ToString("N0", Inv)} requests/s");
+        if (r.Results.Count > 0)
+            w.WriteLine($"{r.Results.Count} replays in {r.Seconds.ToString("F3", Inv)} s, {r.RequestsPerSecond.ToString("N0", Inv)} requests/s");
     }
 
     private static void WriteCurveTable(TextWriter w, MissRatioCurve curve, List<int> sizes)

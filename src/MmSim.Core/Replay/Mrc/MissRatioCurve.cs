@@ -176,37 +176,75 @@ public sealed class MissRatioCurve
     }
 
     /// <summary>Histogram of LRU stack distances (index 1.. distinct; cold misses not counted), computed with a
-    /// Fenwick tree over positions marking each page's latest reference: O(n log n).</summary>
+    /// Fenwick tree over time marking each page's latest reference: O(n log d). Time is renumbered (compacted to
+    /// the live marks) whenever it reaches the tree's size, so the tree stays about twice the distinct pages and
+    /// mostly in cache.</summary>
     internal static long[] StackDistances(ReadOnlySpan<long> keys, out int distinct)
     {
         int n = keys.Length;
-        var tree = new int[n + 1];
         var table = new KeyTable(1024);
-        var last = new List<int>();
+        var last = new int[1024];            // page id -> time of its latest reference (1-based, in the tree)
+        int ids = 0;
+        int cap = 4096;
+        var tree = new int[cap + 1];
+        var owner = new int[cap + 1];        // time -> page id (valid for live marks)
         var hist = new long[16];
-        int marks = 0;
+        int marks = 0, now = 0;
         for (int t = 0; t < n; t++)
         {
-            int id = table.FindOrInsertGrow(keys[t], last.Count);
-            if (id < 0)
+            if (now == cap)
             {
-                last.Add(t);
+                // Renumber the live marks 1..marks in time order, and size the tree for the pages seen so far.
+                int newCap = Math.Max(4096, 2 * ids + 1024);
+                var newOwner = new int[newCap + 1];
+                int k = 0;
+                for (int time = 1; time <= cap; time++)
+                {
+                    int id = owner[time];
+                    if (id >= 0 && last[id] == time)
+                    {
+                        k++;
+                        newOwner[k] = id;
+                        last[id] = k;
+                    }
+                }
+                for (int time = k + 1; time <= newCap; time++) newOwner[time] = -1;
+                tree = new int[newCap + 1];
+                for (int i = 1; i <= newCap; i++) // linear Fenwick build over a[1..k] = 1
+                {
+                    if (i <= k) tree[i] += 1;
+                    int j = i + (i & -i);
+                    if (j <= newCap) tree[j] += tree[i];
+                }
+                owner = newOwner;
+                cap = newCap;
+                now = k;
+            }
+            now++;
+            int found = table.FindOrInsertGrow(keys[t], ids);
+            int pid;
+            if (found < 0)
+            {
+                pid = ids++;
+                if (pid == last.Length) Array.Resize(ref last, last.Length * 2);
             }
             else
             {
-                int p = last[id];
-                // distinct pages referenced after p = marks at positions > p
-                int d = marks - Prefix(tree, p + 1) + 1;
+                pid = found;
+                int p = last[pid];
+                int d = marks - Prefix(tree, p) + 1; // distinct pages referenced after p, plus this one
                 if (d >= hist.Length) Array.Resize(ref hist, Math.Max(d + 1, hist.Length * 2));
                 hist[d]++;
-                Add(tree, p + 1, -1);
+                Add(tree, p, -1, cap);
+                owner[p] = -1;
                 marks--;
-                last[id] = t;
             }
-            Add(tree, t + 1, 1);
+            last[pid] = now;
+            owner[now] = pid;
+            Add(tree, now, 1, cap);
             marks++;
         }
-        distinct = last.Count;
+        distinct = ids;
         if (hist.Length < distinct + 1) Array.Resize(ref hist, distinct + 1);
         return hist;
     }
@@ -218,8 +256,8 @@ public sealed class MissRatioCurve
         return s;
     }
 
-    private static void Add(int[] tree, int i, int v)
+    private static void Add(int[] tree, int i, int v, int cap)
     {
-        for (; i < tree.Length; i += i & -i) tree[i] += v;
+        for (; i <= cap; i += i & -i) tree[i] += v;
     }
 }
