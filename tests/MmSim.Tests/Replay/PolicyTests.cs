@@ -170,6 +170,22 @@ public class PolicyTests
     }
 
     [Fact]
+    public void NoPolicyAllocatesWhileReplaying()
+    {
+        var t = CloudPhysicsIO;
+        _ = t.NextUse; // OPT's pre-pass, done once per trace
+        foreach (var info in PolicyRegistry.All)
+        {
+            var p = PolicyRegistry.Create(info.Name, 1000, null, t);
+            p.Run(t.Keys[..10]); // first call: JIT, statics
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            p.Run(t.Keys[10..]);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(allocated == 0, $"{info.Name} allocated {allocated} bytes");
+        }
+    }
+
+    [Fact]
     public void StateStaysWithinSixtyFourBytesPerFrameForTheFastPolicies()
     {
         foreach (var name in new[] { "fifo", "lru", "clock", "sieve", "random", "mru" })
