@@ -95,8 +95,11 @@ public sealed class LirsPolicy : IReplayPolicy
     private void HitResidentHirInQ(int e)
     {
         long key = _s[e].Key;
-        while (_lirsCount + 1 > _lirsLimit) EvictLir();
-        // the entry may have been evicted from Q by EvictLir's room-making; libCacheSim re-adds it to S anyway
+        // libCacheSim demotes an LIR page here; when Q has a single frame that would push out the very page being
+        // hit (and libCacheSim then keeps it as a resident beyond the frame count), so skip the demotion then.
+        bool wouldEvictSelf = _hirsLimit == 1 && _lq.Count == 1 && _lq.Head == e;
+        if (!wouldEvictSelf)
+            while (_lirsCount + 1 > _lirsLimit) EvictLir();
         PushS(key, Resident);
     }
 

@@ -57,7 +57,7 @@ public sealed class TwoQPolicy : IReplayPolicy
             misses++;
             while (_in.Count + _am.Count + 1 > Frames)
             {
-                if (_in.Count > _kin)
+                if (_in.Count > _kin || _am.Count == 0)
                 {
                     int v = _in.PopTail(n);
                     long vk = n[v].Key;
