@@ -7,7 +7,7 @@ namespace MmSim.Replay.Traces;
 internal sealed class OracleGeneralReader(Stream stream, string name) : ITraceReader
 {
     public const int RecordSize = 24;
-    private readonly byte[] _buf = new byte[RecordSize * 8192];
+    private readonly byte[] _buf = new byte[RecordSize * 2048]; // 48 KB: small, so replaying stays in cache
     private int _have;      // bytes buffered (a partial record carried over)
     private long _offset;   // file offset of _buf[0]
     private bool _eof;
