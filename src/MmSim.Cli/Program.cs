@@ -13,6 +13,8 @@ public static class Program
         ScenariosCommand.Create,
         HostCommand.Create,
         TwinCommand.Create,
+        ReplayCommand.Create,
+        PoliciesCommand.Create,
     ];
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
