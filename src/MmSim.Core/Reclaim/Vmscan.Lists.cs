@@ -20,19 +20,7 @@ public sealed partial class Vmscan
     private long ShrinkInactiveList(long nrToScan, LruList lru, ScanControl sc)
     {
         bool file = LruLists.IsFileList(lru);
-        _isolated.Clear();
-        var lists = _k.Lru;
-        for (int p = lists.Tail(lru); p >= 0 && _isolated.Count < nrToScan;)
-        {
-            int prev = _k.Frames[p].Prev;
-            if ((int)_k.Phys.ZoneOf(p).Type <= (int)sc.ReclaimIdx)
-            {
-                lists.Remove(p);
-                _isolated.Add(p);
-            }
-            p = prev;
-        }
-        long taken = _isolated.Count;
+        long taken = IsolateLruFolios(nrToScan, lru, sc);
         if (taken == 0) return 0;
         _k.Events.Add(sc.IsKswapd ? VmEvent.pgscan_kswapd : VmEvent.pgscan_direct, taken);
         _k.Events.Add(file ? VmEvent.pgscan_file : VmEvent.pgscan_anon, taken);
@@ -53,6 +41,25 @@ public sealed partial class Vmscan
         sc.NrReclaimed += reclaimed;
         CostModel.NoteCost(_k, file, pageout, taken - reclaimed);
         return reclaimed;
+    }
+
+    /// <summary>isolate_lru_folios: takes up to <paramref name="nrToScan"/> pages of eligible zones off the tail
+    /// of the list into <see cref="_isolated"/>.</summary>
+    private long IsolateLruFolios(long nrToScan, LruList lru, ScanControl sc)
+    {
+        _isolated.Clear();
+        var lists = _k.Lru;
+        for (int p = lists.Tail(lru); p >= 0 && _isolated.Count < nrToScan;)
+        {
+            int prev = _k.Frames[p].Prev;
+            if ((int)_k.Phys.ZoneOf(p).Type <= (int)sc.ReclaimIdx)
+            {
+                lists.Remove(p);
+                _isolated.Add(p);
+            }
+            p = prev;
+        }
+        return _isolated.Count;
     }
 
     /// <summary>Puts a page back on the list its flags say (putback / move_folios_to_lru).</summary>
@@ -184,19 +191,7 @@ public sealed partial class Vmscan
     private void ShrinkActiveList(long nrToScan, LruList lru, ScanControl sc)
     {
         bool file = lru == LruList.ActiveFile;
-        _isolated.Clear();
-        var lists = _k.Lru;
-        for (int p = lists.Tail(lru); p >= 0 && _isolated.Count < nrToScan;)
-        {
-            int prev = _k.Frames[p].Prev;
-            if ((int)_k.Phys.ZoneOf(p).Type <= (int)sc.ReclaimIdx)
-            {
-                lists.Remove(p);
-                _isolated.Add(p);
-            }
-            p = prev;
-        }
-        long taken = _isolated.Count;
+        long taken = IsolateLruFolios(nrToScan, lru, sc);
         if (taken == 0) return;
         _k.Events.Add(VmEvent.pgrefill, taken);
         sc.CostNs += taken * ReclaimCosts.ScanNsPerPage;
