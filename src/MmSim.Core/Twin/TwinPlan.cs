@@ -16,6 +16,8 @@ public sealed class TwinPlan
     public const long MaxMemoryBytes = 8L << 30;
     public const int MaxCpus = 16;
     public const int MaxProcesses = 64;
+    /// <summary>Children of fork steps (in all, repeats counted).</summary>
+    public const int MaxChildren = 64;
     public const int MaxSteps = 8192;
     public const int MaxRegions = 256;
     public const int MaxFiles = 64;
@@ -57,6 +59,8 @@ public sealed class TwinPlan
         var sb = new StringBuilder();
         sb.Append("mmsim-plan 1\n");
         sb.Append($"seed {s.Seed}\n");
+        // Children of fork steps take the simulated pids after the scenario's, in fork order (their Pcg32 stream).
+        sb.Append($"nextpid {(s.Processes.Count == 0 ? 1000 : s.Processes.Max(p => p.Pid) + 1)}\n");
         for (int i = 0; i < s.Files.Count; i++) sb.Append($"file {i} {VmPath(i)}\n");
         int total = 0;
         var ordered = s.Processes.Select((p, i) => (p, i)).OrderBy(x => x.p.StartAtNs).ToList();
@@ -65,12 +69,15 @@ public sealed class TwinPlan
             sb.Append($"proc {idx} {p.Pid} {p.StartAtNs} {p.OomScoreAdj} {p.Comm}\n");
             var slots = new Dictionary<string, int>();
             var lengths = new Dictionary<string, long>();
-            total += Emit(s, p, p.Steps, sb, slots, lengths);
+            total += Emit(s, p, p.Name, p.Steps, sb, slots, lengths);
             if (total > MaxSteps)
                 throw new InputException(src, p.Line, $"the twin's executor takes at most {MaxSteps} steps in all (repeat bodies count once)");
             if (slots.Count > MaxRegions)
                 throw new InputException(src, p.Line, $"the twin's executor takes at most {MaxRegions} region names per process");
         }
+        long forks = s.Processes.Sum(p => Forks(p.Steps));
+        if (forks > MaxChildren)
+            throw new InputException(src, 0, $"the twin runs at most {MaxChildren} children of fork steps, the scenario may fork {forks}");
         return new TwinPlan { Scenario = s, Text = sb.ToString(), Files = s.Files };
     }
 
@@ -78,8 +85,24 @@ public sealed class TwinPlan
 
     private static int Prot(Prot p) => (int)p; // PROT_READ 1, PROT_WRITE 2, PROT_EXEC 4: the same bits
 
-    /// <summary>Writes the steps flattened (a repeat is followed by its body); returns how many lines.</summary>
-    private static int Emit(Scenario s, ProcessSpec p, List<Step> steps, StringBuilder sb,
+    /// <summary>How many children the steps fork at most (repeats and the children's own forks counted).</summary>
+    private static long Forks(List<Step> steps)
+    {
+        long n = 0;
+        foreach (var step in steps)
+        {
+            if (step is ForkStep f) n += 1 + Forks(f.Steps);
+            else if (step is RepeatStep r) n += Math.Min(1L << 20, r.Times) * Forks(r.Steps);
+            if (n > 1L << 20) return n;
+        }
+        return n;
+    }
+
+    private static string CommOf(string name) => name.Length > ProcessSpec.CommLength ? name[..ProcessSpec.CommLength] : name;
+
+    /// <summary>Writes the steps flattened (a repeat or a fork is followed by its body); returns how many lines.
+    /// <paramref name="name"/> is the running process's name (a fork without a name gives the child this one).</summary>
+    private static int Emit(Scenario s, ProcessSpec p, string name, List<Step> steps, StringBuilder sb,
         Dictionary<string, int> slots, Dictionary<string, long> lengths)
     {
         int n = 0;
@@ -101,18 +124,18 @@ public sealed class TwinPlan
                 case TouchStep t:
                 {
                     long len = t.LengthBytes ?? lengths.GetValueOrDefault(t.Region) - t.OffsetBytes;
-                    sb.Append($"step touch {Slot(t.Region)} {(t.Write ? 1 : 0)} {t.StrideBytes} {t.OffsetBytes} {Math.Max(0, len)}\n");
+                    sb.Append($"step touch {Slot(t.Region)} {(t.Write ? 1 : 0)} {t.StrideBytes} {t.OffsetBytes} {Math.Max(0, len)} {t.ThinkNs}\n");
                     break;
                 }
                 case AccessStep a when a.Region is not null:
                 {
                     int pattern = a.Pattern switch { AccessPattern.Sequential => 0, AccessPattern.Random => 1, _ => 2 };
                     double ratio = a.Exec ? 0 : a.WriteRatio;
-                    sb.Append($"step access {Slot(a.Region)} {pattern} {a.Count} {D(ratio)} {D(a.ZipfAlpha)} {(a.Exec ? 1 : 0)}\n");
+                    sb.Append($"step access {Slot(a.Region)} {pattern} {a.Count} {D(ratio)} {D(a.ZipfAlpha)} {(a.Exec ? 1 : 0)} {a.ThinkNs}\n");
                     break;
                 }
                 case AccessStep a:
-                    sb.Append($"step accaddr {a.Address} {a.Count} {(a.Write ? 1 : 0)} {(a.Exec ? 1 : 0)}\n");
+                    sb.Append($"step accaddr {a.Address} {a.Count} {(a.Write ? 1 : 0)} {(a.Exec ? 1 : 0)} {a.ThinkNs}\n");
                     break;
                 case MapFileStep mf:
                 {
@@ -140,8 +163,12 @@ public sealed class TwinPlan
                     break;
                 case ForkStep fk:
                 {
-                    string name = fk.Name ?? p.Name;
-                    sb.Append($"step fork {(name.Length > ProcessSpec.CommLength ? name[..ProcessSpec.CommLength] : name)}\n");
+                    // The child knows the parent's regions (the same slots) and runs the body; the parent skips it.
+                    string child = fk.Name ?? name;
+                    var body = new StringBuilder();
+                    int inner = Emit(s, p, child, fk.Steps, body, new Dictionary<string, int>(slots), new Dictionary<string, long>(lengths));
+                    sb.Append($"step fork {inner} {CommOf(child)}\n").Append(body);
+                    n += inner;
                     break;
                 }
                 case ExitStep e:
@@ -150,7 +177,7 @@ public sealed class TwinPlan
                 case RepeatStep r:
                 {
                     var body = new StringBuilder();
-                    int inner = Emit(s, p, r.Steps, body, slots, lengths);
+                    int inner = Emit(s, p, name, r.Steps, body, slots, lengths);
                     sb.Append($"step repeat {r.Times} {inner}\n").Append(body);
                     n += inner;
                     break;
@@ -176,6 +203,9 @@ public sealed class TwinPlan
         if (v.OvercommitKbytes > 0) yield return (vm + "overcommit_kbytes", v.OvercommitKbytes.ToString(CultureInfo.InvariantCulture));
         yield return (vm + "dirty_ratio", v.DirtyRatio.ToString(CultureInfo.InvariantCulture));
         yield return (vm + "dirty_background_ratio", v.DirtyBackgroundRatio.ToString(CultureInfo.InvariantCulture));
+        yield return (vm + "oom_dump_tasks", v.OomDumpTasks.ToString(CultureInfo.InvariantCulture));
+        yield return (vm + "dirty_expire_centisecs", v.DirtyExpireCentisecs.ToString(CultureInfo.InvariantCulture));
+        yield return (vm + "dirty_writeback_centisecs", v.DirtyWritebackCentisecs.ToString(CultureInfo.InvariantCulture));
         yield return (vm + "panic_on_oom", v.PanicOnOom.ToString(CultureInfo.InvariantCulture));
         yield return (vm + "oom_kill_allocating_task", v.OomKillAllocatingTask.ToString(CultureInfo.InvariantCulture));
         yield return (vm + "page-cluster", v.PageCluster.ToString(CultureInfo.InvariantCulture));

@@ -49,12 +49,20 @@ public sealed partial class TwinReport
         6 => "SIGABRT", 7 => "SIGBUS", 9 => "SIGKILL", 11 => "SIGSEGV", 15 => "SIGTERM", _ => $"SIG{sig}",
     };
 
+    /// <summary>The node counters named nr_* that only grow (events, not states: NR_DIRTIED, NR_WRITTEN,
+    /// NR_VMSCAN_WRITE, NR_VMSCAN_IMMEDIATE...).</summary>
+    public static readonly HashSet<string> CumulativeNr =
+    [
+        "nr_dirtied", "nr_written", "nr_vmscan_write", "nr_vmscan_immediate_reclaim", "nr_throttled_written",
+        "nr_foll_pin_acquired", "nr_foll_pin_released",
+    ];
+
     /// <summary>/proc/vmstat at the end, with the event counters (every key not starting with nr_) counted from the
     /// scenario's start, as the simulator counts them from its boot.</summary>
     public static OrderedDictionary<string, long> CounterDeltas(TwinResult r)
     {
         var d = new OrderedDictionary<string, long>();
-        foreach (var (k, v) in r.Vmstat) d[k] = k.StartsWith("nr_") ? v : v - r.Vmstat0.GetValueOrDefault(k);
+        foreach (var (k, v) in r.Vmstat) d[k] = k.StartsWith("nr_") && !CumulativeNr.Contains(k) ? v : v - r.Vmstat0.GetValueOrDefault(k);
         return d;
     }
 
@@ -103,7 +111,12 @@ public sealed partial class TwinReport
             Vmstat = CounterDeltas(r),
             Kernel = new KernelInfo { Version = r.Kernel, MemTotalKb = memTotal, Kvm = r.Kvm, WallMs = (long)r.Wall.TotalMilliseconds },
         };
-        foreach (var (spec, idx) in s.Processes.Select((p, i) => (p, i)))
+        // The scenario's processes in scenario order, then the children of fork steps in fork order (the simulator
+        // gives them the pids after the scenario's, in the order they were forked).
+        var all = s.Processes.Select((p, i) => (Idx: i, Name: p.Name, Comm: p.Comm, Adj: p.OomScoreAdj)).ToList();
+        foreach (var c in r.Processes.Where(x => x.Index >= s.Processes.Count).OrderBy(x => x.Index))
+            all.Add((c.Index, c.Comm, c.Comm, 0));
+        foreach (var (idx, name, comm, adj) in all)
         {
             var p = r.Processes.FirstOrDefault(x => x.Index == idx) ?? new TwinResult.TwinProcess { Index = idx, State = "running" };
             long St(string key) => p.Status.GetValueOrDefault(key);
@@ -124,13 +137,12 @@ public sealed partial class TwinReport
             else if (p.State == "killed") reason = $"killed by {signal}";
             report.Processes.Add(new ProcessReport
             {
-                Pid = p.Pid, Name = spec.Name, State = p.State, Signal = signal, Reason = reason,
-                MinFlt = p.MinFlt, MajFlt = p.MajFlt, OomScoreAdj = spec.OomScoreAdj,
+                Pid = p.Pid, Name = name, State = p.State, Signal = signal, Reason = reason,
+                MinFlt = p.MinFlt, MajFlt = p.MajFlt, OomScoreAdj = adj,
                 VmPeak = St("VmPeak"), VmSize = vmSize, VmLck = St("VmLck"), VmHWM = St("VmHWM"), VmRSS = rss,
                 RssAnon = anon, RssFile = file, RssShmem = shmem, VmData = St("VmData"), VmStk = St("VmStk"),
                 VmPTE = pte, VmSwap = St("VmSwap"), StartNs = p.StartNs, EndNs = p.EndNs,
             });
-            string comm = spec.Comm;
             events.Add(new EventReport(p.StartNs, EventTypes.Start, p.Pid, $"{comm}[{p.Pid}] started"));
             if (p.State == "exited")
                 events.Add(new EventReport(p.EndNs, EventTypes.Exit, p.Pid,

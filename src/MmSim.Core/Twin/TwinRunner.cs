@@ -31,6 +31,8 @@ public sealed class TwinResult
         public long MajFlt { get; set; }
         public long StartNs { get; set; }
         public long EndNs { get; set; }
+        /// <summary>The command name (for a fork step's child, the name it had when it died).</summary>
+        public string Comm { get; set; } = "";
         public Dictionary<string, long> Status { get; } = new();
     }
 
@@ -62,6 +64,12 @@ public sealed class TwinResult
                 case "proc":
                 {
                     var p = new TwinProcess { Index = (int)L(f[0]) };
+                    int commAt = rest.IndexOf(" comm ", StringComparison.Ordinal);
+                    if (commAt >= 0)
+                    {
+                        p.Comm = rest[(commAt + 6)..];
+                        f = rest[..commAt].Split(' ');
+                    }
                     for (int i = 1; i + 1 < f.Length; i += 2)
                     {
                         switch (f[i])

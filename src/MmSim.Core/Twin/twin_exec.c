@@ -30,11 +30,14 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/utsname.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <sched.h>
 #include <time.h>
 #include <unistd.h>
 
 #define MAXPROCS 64
+#define MAXCHILD 64               /* children of fork steps, in all */
 #define MAXSTEPS 8192
 #define MAXREGIONS 256
 #define MAXFILES 64
@@ -50,9 +53,10 @@ struct step {
     int kind;
     int slot, file, prot, shared, write, exec, pattern;
     long long a, b, c, d;         /* sizes, offsets, counts (meaning per kind, see parse_step) */
+    long long think;              /* touch, access: CPU time before each access (ns) */
     double ratio, alpha;
     unsigned long long addr;
-    int body;                     /* repeat: number of flattened steps in the body that follows */
+    int body;                     /* repeat, fork: number of flattened steps in the body that follows */
     char name[16];
 };
 
@@ -64,24 +68,31 @@ struct proc {
     int first, nsteps;           /* range in steps[] */
     char name[64];
     /* parent-side state */
-    pid_t pid;
-    int up, go;                  /* pipe ends: child -> parent, parent -> child */
-    int started, done, dead, reaped, paused;
+    pid_t pid;                   /* 0: not known yet (a child of a fork step the harness has not heard of) */
+    int started, done, reaped, paused, voided;
     long long base_min, base_maj, min, maj, start_at, end_at;
     int code, sig;
-    char msg[8192];
-    int msglen;
+    char status[4096];           /* its /proc/self/status, lines joined by '|' */
 };
 
 static struct step steps[MAXSTEPS];
 static int nsteps_total;
-static struct proc procs[MAXPROCS];
+/* procs[0 .. nprocs-1]: the scenario's processes in start order; procs[nprocs + k]: the k-th child of a fork step
+   (k from the shared counter, in fork order; its Pcg32 stream is nextpid + k, as the simulator numbers children). */
+static struct proc procs[MAXPROCS + MAXCHILD];
 static int nprocs;
+static unsigned long long nextpid = 1000;
+/* A page shared by every process (MAP_SHARED): the fork counter. */
+struct shared { int forks; };
+static struct shared *shm;
+/* Every process writes one-line messages to one pipe (each write below PIPE_BUF, so atomic); the harness lets
+   paused processes go through a second one. */
+static int upw, gor;
 static char files[MAXFILES][128];
 static unsigned long long seed;
 static char planbuf[1 << 20];
 /* Buffers only the parent uses; the children leave their pages alone (see prefault_self). */
-static char vmstat0[65536], procbuf[65536], kmsgrec[8192];
+static char vmstat0[65536], procbuf[65536], kmsgrec[8192], linebuf[1 << 16];
 
 /* ---- the generators, exactly as src/MmSim.Core/Workloads/Generators (docs/scenario-format.md) ---- */
 
@@ -217,9 +228,17 @@ static struct region regions[MAXREGIONS];
 static unsigned char iobuf[IOBUF];
 static volatile unsigned char sink;
 static pcg32 rng;
-static int upfd;
 static int dry;   /* twin_exec --pages PLAN: print the pages the access steps visit instead of running (for tests) */
 static char cbuf[8192];
+
+/* CPU work before an access ('think'): a busy wait on the monotonic clock. In a software-emulated VM the clock
+   and the CPU run at their own pace, so the amount of work is approximate. */
+static inline void think(long long ns)
+{
+    if (ns <= 0) return;
+    long long until = now_ns() + ns;
+    while (now_ns() < until) { }
+}
 
 /* One access, as the simulator's MMU sees it: a load, or a store of a non-zero byte. */
 static inline void access_one(unsigned char *p, int write)
@@ -235,6 +254,8 @@ static struct region *region(int slot)
     return &regions[slot];
 }
 
+static void fork_step(struct step *st);
+
 /* Runs n flattened steps; returns 1 when an exit step ended the process (its code in *code). */
 static int run_steps(struct step *s, int n, int *code)
 {
@@ -245,6 +266,7 @@ static int run_steps(struct step *s, int n, int *code)
                 regions[st->slot].valid = 1;
                 regions[st->slot].len = st->kind == K_ALLOC ? st->a : st->b;
             }
+            if (st->kind == K_FORK) i += st->body;      /* the children's pages are not listed */
             continue;
         }
         switch (st->kind) {
@@ -259,7 +281,10 @@ static int run_steps(struct step *s, int n, int *code)
         case K_TOUCH: {
             /* touch: one access at offset a, a+stride, ... below a+length (b = stride, c = length). */
             struct region *r = region(st->slot);
-            for (long long off = 0; off < st->c; off += st->b) access_one(r->base + st->a + off, st->write);
+            for (long long off = 0; off < st->c; off += st->b) {
+                think(st->think);
+                access_one(r->base + st->a + off, st->write);
+            }
             break;
         }
         case K_ACCESS: {
@@ -276,13 +301,17 @@ static int run_steps(struct step *s, int n, int *code)
                                : zipf_sample(&z, &rng) - 1;
                 int w = st->ratio >= 1 || (st->ratio > 0 && pcg_double(&rng) < st->ratio);
                 if (dry) { printf("%lld %d\n", page, w); continue; }
+                think(st->think);
                 access_one(r->base + page * PAGE, w && !st->exec);
             }
             break;
         }
         case K_ACCADDR:
             /* access to an exact address (c times), mapped or not: that is how segfaults are shown. */
-            for (long long k = 0; k < st->c; k++) access_one((unsigned char *)(uintptr_t)st->addr, st->write && !st->exec);
+            for (long long k = 0; k < st->c; k++) {
+                think(st->think);
+                access_one((unsigned char *)(uintptr_t)st->addr, st->write && !st->exec);
+            }
             break;
         case K_MAPFILE: {
             /* map_file: mmap of a file, private (copy on write) or shared. a = offset, b = length. */
@@ -322,16 +351,12 @@ static int run_steps(struct step *s, int n, int *code)
             /* sleep: block for a ns. */
             sleep_ns(st->a);
             break;
-        case K_FORK: {
-            /* fork: the child shares every page copy-on-write and exits at once; the parent waits for it. */
-            pid_t c = fork();
-            if (c == 0) {
-                if (st->name[0]) prctl(PR_SET_NAME, st->name, 0, 0, 0);
-                _exit(0);
-            }
-            if (c > 0) waitpid(c, NULL, 0);
+        case K_FORK:
+            /* fork: the child shares every page copy-on-write, runs the body and pauses (or exits); the parent
+               goes on at once with the step after the body. */
+            fork_step(st);
+            i += st->body;
             break;
-        }
         case K_EXIT:
             /* exit: the process ends here with this code; later steps are never reached. */
             *code = (int)st->a;
@@ -358,8 +383,14 @@ static __attribute__((noinline)) void prefault_stack(void)
 static int parent_only(unsigned long a)
 {
 #define IN(x) (a >= (unsigned long)(x) && a < (unsigned long)(x) + sizeof(x))
-    return IN(steps) || IN(procs) || IN(planbuf) || IN(vmstat0) || IN(procbuf) || IN(kmsgrec);
+    if (IN(steps) || IN(procs) || IN(planbuf) || IN(vmstat0) || IN(procbuf) || IN(kmsgrec) || IN(linebuf)) return 1;
 #undef IN
+    if (shm && a >= (unsigned long)shm && a < (unsigned long)shm + PAGE) return 1;   /* the shared counter */
+    /* The scenario's regions (a child of a fork step has its parent's): their faults are the scenario's. */
+    for (int i = 0; i < MAXREGIONS; i++)
+        if (regions[i].valid && a >= (unsigned long)regions[i].base && a < (unsigned long)regions[i].base + regions[i].len)
+            return 1;
+    return 0;
 }
 
 /* Pre-faults every page this process already maps (the binary, its data and bss, heap with the TLS, stack),
@@ -377,7 +408,7 @@ static void prefault_self(void)
         unsigned long lo, hi;
         char perms[8] = "";
         if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) == 3 && !strstr(line, "[vsyscall]")
-            && !strstr(line, "[vvar]") && perms[0] == 'r') {
+            && !strstr(line, "[vvar") && perms[0] == 'r') {
             for (unsigned long a = lo; a < hi; a += PAGE) {
                 if (parent_only(a)) continue;
                 volatile unsigned char *p = (volatile unsigned char *)a;
@@ -390,12 +421,99 @@ static void prefault_self(void)
     }
 }
 
+static long long fork_adjust_min, fork_adjust_maj;   /* the parent's own re-faults after its forks */
+static int myidx;                                    /* this process's index in the result */
+
+/* One line to the harness, in one write (below PIPE_BUF: lines of several processes never mix). */
+static void send(const char *text, int n)
+{
+    if (n > 4000) n = 4000;
+    write_all(upw, text, n);
+}
+
+/* Pre-faults what the process uses itself, then reads the baseline of its fault counts and tells the harness
+   ("B IDX PID MINFLT MAJFLT"). */
+static void baseline(int idx, long long *min0, long long *maj0)
+{
+    now_ns();
+    stat_faults("/proc/self/stat", min0, maj0);      /* warm the code path of the readings */
+    __atomic_fetch_add(&shm->forks, 0, __ATOMIC_SEQ_CST);   /* map the shared page, writable */
+    prefault_self();
+    /* The variables the steps write, whole, in case a page of them was skipped with the parent's tables. */
+    volatile unsigned char *objs[] = { (void *)&rng, (void *)regions, iobuf, (void *)cbuf, (void *)statbuf, (void *)&sink, (void *)&upw };
+    size_t sizes[] = { sizeof rng, sizeof regions, sizeof iobuf, sizeof cbuf, sizeof statbuf, sizeof sink, sizeof upw };
+    for (int i = 0; i < 7; i++) {
+        for (size_t o = 0; o < sizes[i]; o += PAGE) objs[i][o] = objs[i][o];
+        objs[i][sizes[i] - 1] = objs[i][sizes[i] - 1];
+    }
+    errno = 0;                                       /* the TLS block */
+    stat_faults("/proc/self/stat", min0, maj0);      /* the baseline: the executor's start-up is not counted */
+    int n = snprintf(cbuf, sizeof cbuf, "B %d %d %lld %lld\n", idx, (int)getpid(), *min0, *maj0);
+    send(cbuf, n);
+}
+
+/* Runs the steps of one process (a scenario's or a fork step's child) and ends it: "E IDX MINFLT MAJFLT CODE"
+   after the last step, then, for a process without an exit step, a pause until the harness lets it go; then
+   "S IDX STATUS" (/proc/self/status, lines joined by '|') and exit. */
+static __attribute__((noreturn)) void run_process(int idx, struct step *st, int n, long long min0, long long maj0)
+{
+    long long min1, maj1;
+    int code = -1;
+    int exited = run_steps(st, n, &code);
+    stat_faults("/proc/self/stat", &min1, &maj1);    /* after the last step */
+    int len = snprintf(cbuf, sizeof cbuf, "E %d %lld %lld %d\n", idx, min1 - min0 - fork_adjust_min, maj1 - maj0 - fork_adjust_maj, exited ? code : -1);
+    send(cbuf, len);
+    if (!exited) {
+        /* No exit step: stay alive, memory held, until the harness has seen every process finish. */
+        char c;
+        while (read(gor, &c, 1) < 0 && errno == EINTR) { }
+    }
+    len = snprintf(cbuf, sizeof cbuf, "S %d ", idx);
+    int m = read_file("/proc/self/status", cbuf + len, 4000 - len - 1);
+    if (m > 0) {
+        for (int i = len; i < len + m; i++) if (cbuf[i] == '\n') cbuf[i] = '|';
+        len += m;
+    }
+    cbuf[len++] = '\n';
+    send(cbuf, len);
+    _exit(exited ? code : 0);
+}
+
+/* fork step: the k-th child of the run (the shared counter) is cloned with CLONE_PARENT, so that it is the
+   harness's child (which reaps it and reads its zombie's faults and signal) while its memory is a copy-on-write
+   copy of this process's, exactly as fork() makes it (dup_mmap). The parent then pre-faults its own pages again
+   (the fork made them copy-on-write) and takes those faults out of its count, since the simulator's program has
+   no executor to fault. The parent says "F IDX PID" (PID -1: the fork failed). */
+
+static void fork_step(struct step *st)
+{
+    int k = __atomic_fetch_add(&shm->forks, 1, __ATOMIC_SEQ_CST);
+    if (k >= MAXCHILD) return;
+    int idx = nprocs + k;
+    long long x_min, x_maj, y_min, y_maj;
+    stat_faults("/proc/self/stat", &x_min, &x_maj);
+    long c = syscall(SYS_clone, CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
+    if (c == 0) {
+        long long min0, maj0;
+        if (st->name[0]) prctl(PR_SET_NAME, st->name, 0, 0, 0);
+        pcg_init(&rng, seed, nextpid + k);
+        myidx = idx;
+        fork_adjust_min = fork_adjust_maj = 0;
+        baseline(idx, &min0, &maj0);
+        run_process(idx, st + 1, st->body, min0, maj0);
+    }
+    prefault_self();
+    stat_faults("/proc/self/stat", &y_min, &y_maj);
+    fork_adjust_min += y_min - x_min;
+    fork_adjust_maj += y_maj - x_maj;
+    int n = snprintf(cbuf, sizeof cbuf, "F %d %ld %d %lld %lld\n", idx, c > 0 ? c : -1L, myidx, y_min - x_min, y_maj - x_maj);
+    send(cbuf, n);
+}
+
 static void child_main(struct proc *p)
 {
     char path[64];
-    long long min0, maj0, min1, maj1;
-    int code = -1;
-    upfd = p->up;
+    long long min0, maj0;
     prctl(PR_SET_NAME, p->name, 0, 0, 0);            /* the kernel keeps 15 bytes: its log names the process */
     int fd = open("/proc/self/oom_score_adj", O_WRONLY);
     if (fd >= 0) {
@@ -406,35 +524,9 @@ static void child_main(struct proc *p)
     pcg_init(&rng, seed, p->stream);
     for (int i = 0; i < IOBUF; i++) iobuf[i] = (unsigned char)(0x41 + i % 26);
     memset(regions, 0, sizeof regions);
-    now_ns();
-    stat_faults("/proc/self/stat", &min0, &maj0);    /* warm the code path of the readings */
-    prefault_self();
-    /* The variables the steps write, whole, in case a page of them was skipped with the parent's tables. */
-    volatile unsigned char *objs[] = { (void *)&rng, (void *)regions, iobuf, (void *)cbuf, (void *)statbuf, (void *)&sink, (void *)&upfd };
-    size_t sizes[] = { sizeof rng, sizeof regions, sizeof iobuf, sizeof cbuf, sizeof statbuf, sizeof sink, sizeof upfd };
-    for (int i = 0; i < 7; i++) {
-        for (size_t o = 0; o < sizes[i]; o += PAGE) objs[i][o] = objs[i][o];
-        objs[i][sizes[i] - 1] = objs[i][sizes[i] - 1];
-    }
-    errno = 0;                                       /* the TLS block */
-    stat_faults("/proc/self/stat", &min0, &maj0);    /* the baseline: the executor's start-up is not counted */
-    int n = snprintf(cbuf, sizeof cbuf, "B %lld %lld\n", min0, maj0);
-    write_all(upfd, cbuf, n);
-
-    int exited = run_steps(&steps[p->first], p->nsteps, &code);
-
-    stat_faults("/proc/self/stat", &min1, &maj1);    /* after the last step */
-    n = snprintf(cbuf, sizeof cbuf, "E %lld %lld %d\n", min1 - min0, maj1 - maj0, exited ? code : -1);
-    write_all(upfd, cbuf, n);
-    if (!exited) {
-        /* No exit step: stay alive, memory held, until the harness has seen every process finish. */
-        char c;
-        while (read(p->go, &c, 1) < 0 && errno == EINTR) { }
-    }
-    write_all(upfd, "S\n", 2);                       /* /proc/self/status just before exiting */
-    n = read_file("/proc/self/status", cbuf, sizeof cbuf);
-    if (n > 0) write_all(upfd, cbuf, n);
-    _exit(exited ? code : 0);
+    myidx = p->idx;
+    baseline(p->idx, &min0, &maj0);
+    run_process(p->idx, &steps[p->first], p->nsteps, min0, maj0);
 }
 
 /* ---- the plan ---- */
@@ -448,22 +540,27 @@ static void parse_step(char *line, struct step *st)
     if (sscanf(line, "step %15s", kind) != 1) die("bad step line");
     char *rest = line + 5 + strlen(kind);
     if (!strcmp(kind, "alloc")) { st->kind = K_ALLOC; sscanf(rest, "%d %lld %d", &st->slot, &st->a, &st->prot); }
-    else if (!strcmp(kind, "touch")) { st->kind = K_TOUCH; sscanf(rest, "%d %d %lld %lld %lld", &st->slot, &st->write, &st->b, &st->a, &st->c); }
+    else if (!strcmp(kind, "touch")) { st->kind = K_TOUCH; sscanf(rest, "%d %d %lld %lld %lld %lld", &st->slot, &st->write, &st->b, &st->a, &st->c, &st->think); }
     else if (!strcmp(kind, "access")) {
         st->kind = K_ACCESS;
         char r[64], al[64];
-        sscanf(rest, "%d %d %lld %63s %63s %d", &st->slot, &st->pattern, &st->c, r, al, &st->exec);
+        sscanf(rest, "%d %d %lld %63s %63s %d %lld", &st->slot, &st->pattern, &st->c, r, al, &st->exec, &st->think);
         st->ratio = strtod(r, NULL);
         st->alpha = strtod(al, NULL);
     }
-    else if (!strcmp(kind, "accaddr")) { st->kind = K_ACCADDR; sscanf(rest, "%llu %lld %d %d", &st->addr, &st->c, &st->write, &st->exec); }
+    else if (!strcmp(kind, "accaddr")) { st->kind = K_ACCADDR; sscanf(rest, "%llu %lld %d %d %lld", &st->addr, &st->c, &st->write, &st->exec, &st->think); }
     else if (!strcmp(kind, "mapfile")) { st->kind = K_MAPFILE; sscanf(rest, "%d %d %d %d %lld %lld", &st->slot, &st->file, &st->prot, &st->shared, &st->a, &st->b); }
     else if (!strcmp(kind, "read")) { st->kind = K_READ; sscanf(rest, "%d %lld %lld", &st->file, &st->a, &st->b); }
     else if (!strcmp(kind, "write")) { st->kind = K_WRITE; sscanf(rest, "%d %lld %lld", &st->file, &st->a, &st->b); }
     else if (!strcmp(kind, "free")) { st->kind = K_FREE; sscanf(rest, "%d", &st->slot); }
     else if (!strcmp(kind, "mlock")) { st->kind = K_MLOCK; sscanf(rest, "%d", &st->slot); }
     else if (!strcmp(kind, "sleep")) { st->kind = K_SLEEP; sscanf(rest, "%lld", &st->a); }
-    else if (!strcmp(kind, "fork")) { st->kind = K_FORK; if (*rest == ' ') snprintf(st->name, sizeof st->name, "%s", rest + 1); }
+    else if (!strcmp(kind, "fork")) {
+        int off = 0;
+        st->kind = K_FORK;
+        if (sscanf(rest, "%d %n", &st->body, &off) < 1) die("bad fork step");
+        snprintf(st->name, sizeof st->name, "%s", rest + off);
+    }
     else if (!strcmp(kind, "exit")) { st->kind = K_EXIT; sscanf(rest, "%lld", &st->a); }
     else if (!strcmp(kind, "repeat")) { st->kind = K_REPEAT; sscanf(rest, "%lld %d", &st->a, &st->body); }
     else die("unknown step");
@@ -478,6 +575,7 @@ static void load_plan(const char *path)
     struct proc *cur = NULL;
     while ((line = strtok_r(NULL, "\n", &save))) {
         if (!strncmp(line, "seed ", 5)) seed = strtoull(line + 5, NULL, 10);
+        else if (!strncmp(line, "nextpid ", 8)) nextpid = strtoull(line + 8, NULL, 10);
         else if (!strncmp(line, "file ", 5)) {
             int i, off = 0;
             if (sscanf(line, "file %d %n", &i, &off) < 1 || i < 0 || i >= MAXFILES) die("bad file line");
@@ -517,50 +615,178 @@ static void copy_proc_file(const char *path, const char *tag, char *text)
     }
 }
 
-/* Reads what a child sent: B (baseline), E (steps done: faults, exit code), S (then its /proc/self/status). */
-static void drain(struct proc *p)
+/* Dead children the harness had not heard of yet (a fork step's child killed before it said anything). */
+struct orphan { pid_t pid; long long min, maj, end_at; int code, sig, claimed; char comm[16]; };
+static struct orphan orphans[MAXCHILD];
+static int norphans;
+static int linelen;
+
+static struct proc *by_index(int idx)
 {
-    for (;;) {
-        if (p->msglen >= (int)sizeof p->msg - 1) p->msglen = sizeof p->msg - 2;
-        int n = read(p->up, p->msg + p->msglen, sizeof p->msg - 1 - p->msglen);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) { p->dead = 1; break; }
-        p->msglen += n;
-        p->msg[p->msglen] = 0;
-        if (n > 0) break;
-    }
-    char *e = strstr(p->msg, "\nE ");
-    if (!e && !strncmp(p->msg, "E ", 2)) e = p->msg - 1;
-    if (e && !p->done && strchr(e + 1, '\n')) {
-        sscanf(e + 1, "E %lld %lld %d", &p->min, &p->maj, &p->code);
-        p->done = 1;
-        p->paused = p->code < 0;
-        p->end_at = now_ns() - t0;
-    }
-    if (!strncmp(p->msg, "B ", 2)) sscanf(p->msg, "B %lld %lld", &p->base_min, &p->base_maj);
+    if (idx < 0 || idx >= nprocs + MAXCHILD) return NULL;
+    return &procs[idx];
 }
 
-/* A child whose pipe closed: it exited or was killed. Reads its zombie's fault counts, then reaps it. */
-static void bury(struct proc *p)
+static struct proc *by_pid(pid_t pid)
 {
-    siginfo_t si;
-    memset(&si, 0, sizeof si);
-    waitid(P_PID, p->pid, &si, WEXITED | WNOWAIT);
-    if (!p->done) {
-        char path[64];
-        long long min, maj;
-        snprintf(path, sizeof path, "/proc/%d/stat", p->pid);
-        if (stat_faults(path, &min, &maj) == 0) { p->min = min - p->base_min; p->maj = maj - p->base_maj; }
+    for (int i = 0; i < nprocs + MAXCHILD; i++) if (procs[i].pid == pid) return &procs[i];
+    return NULL;
+}
+
+static void take_orphan(struct proc *p)
+{
+    for (int i = 0; i < norphans; i++) {
+        struct orphan *o = &orphans[i];
+        if (o->claimed || o->pid != p->pid) continue;
+        o->claimed = 1;
+        p->min = o->min - p->base_min;
+        p->maj = o->maj - p->base_maj;
+        p->end_at = o->end_at;
+        p->code = o->code;
+        p->sig = o->sig;
+        p->reaped = 1;
+        memcpy(p->name, o->comm, sizeof o->comm);
+    }
+}
+
+/* A child of a fork step heard of for the first time (from its parent's F or its own B). */
+static void know(struct proc *p, int idx, pid_t pid)
+{
+    if (p->pid) return;
+    p->idx = idx;
+    p->pid = pid;
+    p->started = 1;
+    p->start_at = now_ns() - t0;
+    p->code = -1;
+    take_orphan(p);
+}
+
+/* One line from a process: B (baseline), E (steps done: faults, exit code), F (a fork), S (its status). */
+static void handle(char *line)
+{
+    int idx, code, parent;
+    long pid;
+    long long a, b;
+    struct proc *p;
+    if (sscanf(line, "B %d %ld %lld %lld", &idx, &pid, &a, &b) == 4 && (p = by_index(idx))) {
+        know(p, idx, (pid_t)pid);
+        p->base_min = a;
+        p->base_maj = b;
+    }
+    else if (sscanf(line, "E %d %lld %lld %d", &idx, &a, &b, &code) == 4 && (p = by_index(idx)) && !p->done) {
+        p->min = a;
+        p->maj = b;
+        p->code = code;
+        p->done = 1;
+        p->paused = code < 0;
         p->end_at = now_ns() - t0;
     }
-    int status;
-    waitpid(p->pid, &status, 0);
-    p->reaped = 1;
-    if (WIFSIGNALED(status)) p->sig = WTERMSIG(status);
-    else if (!p->paused) p->code = WEXITSTATUS(status);
-    close(p->up);
-    close(p->go);
+    else if (sscanf(line, "F %d %ld %d %lld %lld", &idx, &pid, &parent, &a, &b) == 5 && (p = by_index(idx))) {
+        if (pid < 0) p->voided = 1;
+        else know(p, idx, (pid_t)pid);
+        struct proc *q = by_index(parent);
+        if (q) { q->base_min += a; q->base_maj += b; }   /* the parent's own re-faults after the fork */
+    }
+    else if (sscanf(line, "S %d", &idx) == 1 && (p = by_index(idx))) {
+        char *t = strchr(line + 2, ' ');
+        if (t) snprintf(p->status, sizeof p->status, "%s", t + 1);
+    }
 }
+
+/* Reads every complete line waiting in the pipe. */
+static void drain(int fd)
+{
+    for (;;) {
+        int n = read(fd, linebuf + linelen, sizeof linebuf - 1 - linelen);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        linelen += n;
+        linebuf[linelen] = 0;
+        char *start = linebuf, *nl;
+        while ((nl = strchr(start, '\n'))) {
+            *nl = 0;
+            handle(start);
+            start = nl + 1;
+        }
+        linelen -= (int)(start - linebuf);
+        memmove(linebuf, start, linelen);
+        if (linelen >= (int)sizeof linebuf - 1) linelen = 0;
+    }
+}
+
+/* A child that died: reads its zombie's fault counts and signal, then reaps it. */
+static void bury(pid_t pid)
+{
+    struct proc *p = by_pid(pid);
+    char path[64];
+    long long min = 0, maj = 0;
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    int have = stat_faults(path, &min, &maj) == 0;
+    char comm[16] = "";                              /* a fork step's child: its name, from the zombie */
+    snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
+    if (read_file(path, comm, sizeof comm) > 0) comm[strcspn(comm, "\n")] = 0;
+    int status = 0;
+    waitpid(pid, &status, 0);
+    int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    if (!p) {
+        if (norphans < MAXCHILD)
+        {
+            orphans[norphans] = (struct orphan){ pid, min, maj, now_ns() - t0, WIFEXITED(status) ? WEXITSTATUS(status) : 0, sig, 0, "" };
+            memcpy(orphans[norphans++].comm, comm, sizeof comm);
+        }
+        return;
+    }
+    if (p->idx >= nprocs) memcpy(p->name, comm, sizeof comm);
+    if (!p->done) {
+        if (have) { p->min = min - p->base_min; p->maj = maj - p->base_maj; }
+        p->end_at = now_ns() - t0;
+    }
+    p->reaped = 1;
+    p->sig = sig;
+    if (!sig && !p->paused) p->code = WEXITSTATUS(status);
+}
+
+/* Everything the processes said, then every child that died. */
+static void pump(int fd)
+{
+    drain(fd);
+    for (;;) {
+        siginfo_t si;
+        memset(&si, 0, sizeof si);
+        if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) != 0 || si.si_pid == 0) break;
+        bury(si.si_pid);
+    }
+}
+
+/* Every process started has died, paused or exited, and every fork step's child is accounted for. */
+static int all_finished(int started_all)
+{
+    if (!started_all) return 0;
+    int forks = __atomic_load_n(&shm->forks, __ATOMIC_SEQ_CST);
+    if (forks > MAXCHILD) forks = MAXCHILD;
+    int unknown = 0;
+    for (int i = 0; i < nprocs + forks; i++) {
+        struct proc *p = &procs[i];
+        if (p->voided || p->reaped || p->paused) continue;
+        if (i >= nprocs && !p->pid) { unknown++; continue; }
+        return 0;
+    }
+    if (!unknown) return 1;
+    /* Children never heard of while everything else is over: died before they or their parent could say
+       anything (matched with the unclaimed dead in pid order, that is fork order), or never born. */
+    for (int i = nprocs; i < nprocs + forks; i++) {
+        struct proc *p = &procs[i];
+        if (p->pid || p->voided) continue;
+        int best = -1;
+        for (int o = 0; o < norphans; o++)
+            if (!orphans[o].claimed && (best < 0 || orphans[o].pid < orphans[best].pid)) best = o;
+        if (best < 0) { p->voided = 1; continue; }
+        know(p, i, orphans[best].pid);
+    }
+    return 1;
+}
+
+static void on_sigchld(int sig) { (void)sig; }
 
 int main(int argc, char **argv)
 {
@@ -580,41 +806,47 @@ int main(int argc, char **argv)
     int fd = open("/proc/self/oom_score_adj", O_WRONLY);   /* the harness itself is never the OOM victim */
     if (fd >= 0) { write_all(fd, "-1000", 5); close(fd); }
     signal(SIGPIPE, SIG_IGN);
+    shm = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (shm == MAP_FAILED) die("mmap of the shared page");
+    int up[2], go[2];
+    if (pipe(up) || pipe(go)) die("pipe");
+    fcntl(up[0], F_SETFL, O_NONBLOCK);
+    sigset_t chld, orig;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    signal(SIGCHLD, on_sigchld);                           /* a death interrupts ppoll (blocked otherwise) */
+    sigprocmask(SIG_BLOCK, &chld, &orig);
     fd = open("/dev/kmsg", O_WRONLY);                      /* marks the start in the kernel log */
     if (fd >= 0) { write_all(fd, MARK, strlen(MARK)); close(fd); }
     read_file("/proc/vmstat", vmstat0, sizeof vmstat0);   /* the event counters at the start */
     t0 = now_ns();
+    for (int k = 0; k < MAXCHILD; k++) {
+        procs[nprocs + k].idx = nprocs + k;
+        procs[nprocs + k].code = -1;
+    }
 
     int next = 0;              /* procs[] are in start order (the plan sorts them) */
     for (;;) {
-        int finished = 0;
-        for (int i = 0; i < nprocs; i++) if (procs[i].reaped || procs[i].paused) finished++;
-        if (next == nprocs && finished == nprocs) break;
+        pump(up[0]);
+        if (all_finished(next == nprocs)) break;
         long long now = now_ns() - t0;
         if (next < nprocs && now >= procs[next].start_ns) {
             struct proc *p = &procs[next++];
-            int up[2], go[2];
-            if (pipe(up) || pipe(go)) die("pipe");
             p->start_at = now;
             pid_t c = fork();
             if (c == 0) {
+                sigprocmask(SIG_SETMASK, &orig, NULL);
+                signal(SIGCHLD, SIG_DFL);
                 for (int f = 3; f < 1024; f++) if (f != up[1] && f != go[0]) close(f);
-                p->up = up[1];
-                p->go = go[0];
+                upw = up[1];
+                gor = go[0];
                 child_main(p);
             }
-            close(up[1]);
-            close(go[0]);
             p->pid = c;
-            p->up = up[0];
-            p->go = go[1];
             p->started = 1;
             continue;
         }
-        struct pollfd fds[MAXPROCS];
-        int map[MAXPROCS], nf = 0;
-        for (int i = 0; i < nprocs; i++)
-            if (procs[i].started && !procs[i].reaped) { fds[nf].fd = procs[i].up; fds[nf].events = POLLIN; map[nf++] = i; }
+        struct pollfd pf = { up[0], POLLIN, 0 };
         struct timespec ts, *tp = NULL;
         if (next < nprocs) {
             long long wait = procs[next].start_ns - now;
@@ -623,13 +855,7 @@ int main(int argc, char **argv)
             ts.tv_nsec = wait % 1000000000LL;
             tp = &ts;
         }
-        if (ppoll(fds, nf, tp, NULL) <= 0) continue;
-        for (int k = 0; k < nf; k++) {
-            if (!fds[k].revents) continue;
-            struct proc *p = &procs[map[k]];
-            drain(p);
-            if (p->dead) bury(p);
-        }
+        ppoll(&pf, 1, tp, &orig);
     }
 
     /* Every process has died or finished its steps: the end of the run, as the simulator's. */
@@ -643,27 +869,31 @@ int main(int argc, char **argv)
     copy_proc_file("/proc/vmstat", "vmstat", NULL);
     copy_proc_file(NULL, "vmstat0", vmstat0);
 
-    /* Let the processes that stay alive go, after taking their /proc/PID/status. */
-    for (int i = 0; i < nprocs; i++) {
-        struct proc *p = &procs[i];
-        if (p->reaped) continue;
-        write_all(p->go, "g", 1);
-        while (!p->dead) drain(p);
-        bury(p);
+    /* Let the processes that stay alive go (each sends its /proc/self/status first), and wait for them. */
+    int total = nprocs + (shm->forks < MAXCHILD ? shm->forks : MAXCHILD);
+    for (int i = 0; i < total; i++)
+        if (procs[i].pid > 0 && !procs[i].reaped && !procs[i].voided) write_all(go[1], "g", 1);
+    for (;;) {
+        pump(up[0]);
+        int left = 0;
+        for (int i = 0; i < total; i++) if (procs[i].pid > 0 && !procs[i].reaped && !procs[i].voided) left++;
+        if (!left) break;
+        struct pollfd pf = { up[0], POLLIN, 0 };
+        struct timespec ts = { 0, 100000000 };
+        ppoll(&pf, 1, &ts, &orig);
     }
-    for (int i = 0; i < nprocs; i++) {
+    for (int i = 0; i < total; i++) {
         struct proc *p = &procs[i];
+        if (p->voided || p->pid <= 0) continue;
         const char *state = p->sig ? "killed" : p->paused ? "running" : "exited";
-        fprintf(out, "proc %d pid %d state %s code %d signal %d minflt %lld majflt %lld start_ns %lld end_ns %lld\n",
-                p->idx, p->pid, state, p->code < 0 ? 0 : p->code, p->sig, p->min, p->maj, p->start_at, p->end_at);
-        char *s = strstr(p->msg, "S\n");
-        if (s)
-            for (char *line = strtok(s + 2, "\n"); line; line = strtok(NULL, "\n")) {
-                char key[64];
-                long long v;
-                if (sscanf(line, "%63[^:]:%lld kB", key, &v) == 2 && strstr(line, " kB"))
-                    fprintf(out, "status %d %s %lld\n", p->idx, key, v);
-            }
+        fprintf(out, "proc %d pid %d state %s code %d signal %d minflt %lld majflt %lld start_ns %lld end_ns %lld comm %s\n",
+                p->idx, p->pid, state, p->code < 0 ? 0 : p->code, p->sig, p->min, p->maj, p->start_at, p->end_at, p->name);
+        for (char *line = strtok(p->status, "|"); line; line = strtok(NULL, "|")) {
+            char key[64];
+            long long v;
+            if (sscanf(line, "%63[^:]:%lld kB", key, &v) == 2 && strstr(line, " kB"))
+                fprintf(out, "status %d %s %lld\n", p->idx, key, v);
+        }
     }
 
     /* The kernel log since the scenario started (OOM kills, segfaults): /dev/kmsg records

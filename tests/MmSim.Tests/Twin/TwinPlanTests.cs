@@ -88,4 +88,67 @@ public class TwinPlanTests
         Assert.Contains("step alloc 0 1236992 3", lines);              // 1234567 rounded up to pages
         Assert.Contains("step exit 0", lines);
     }
+
+    private const string ForkYaml = """
+        seed: 42
+        machine: { memory: 256MiB }
+        processes:
+          - name: parent
+            steps:
+              - alloc: { name: heap, size: 256KiB }
+              - touch: { region: heap, write: true }
+              - fork: { name: kid, steps: [ { touch: { region: heap, write: true, length: 128KiB } }, { sleep: 50ms } ] }
+              - sleep: 20ms
+              - touch: { region: heap, write: true, length: 64KiB, think: 10us }
+              - fork: { steps: [ { exit: { code: 3 } } ] }
+          - name: other
+            start_at: 5ms
+            steps:
+              - alloc: { name: h, size: 64KiB }
+              - access: { address: 16, write: true }
+        """;
+
+    [Fact]
+    public void The_plan_gives_fork_children_their_body_and_the_next_pids()
+    {
+        var plan = TwinPlan.Build(ScenarioLoader.LoadText(ForkYaml, "fork.yaml"));
+        var lines = plan.Text.Split('\n');
+        Assert.Contains("nextpid 1002", lines);
+        Assert.Contains("step fork 2 kid", lines);
+        Assert.Contains("step fork 1 parent", lines);                // no name: the parent's
+        Assert.Contains("step touch 0 1 4096 0 65536 10000", lines);  // think in ns
+    }
+
+    /// <summary>The executor's harness on the host's own kernel (no VM, a fraction of a second): children of fork
+    /// steps are reported after the scenario's processes in fork order, with their names, fates and faults; the
+    /// parent's own re-faults after a fork are not counted.</summary>
+    [Fact]
+    public void The_executor_runs_fork_children_and_counts_their_faults()
+    {
+        var plan = TwinPlan.Build(ScenarioLoader.LoadText(ForkYaml, "fork.yaml"));
+        string gcc = TwinEnvironment.Which("gcc") ?? throw new InvalidOperationException("gcc is needed: apt-get install -y gcc");
+        string exe = TwinImage.BuildExecutor(gcc, TwinEnvironment.CacheDir());
+        string planFile = Path.Combine(Path.GetTempPath(), $"mmsim-plan-{Guid.NewGuid():N}");
+        string resultFile = planFile + ".result";
+        File.WriteAllText(planFile, plan.Text);
+        File.WriteAllText(resultFile, "");
+        TwinResult r;
+        try
+        {
+            TwinEnvironment.RunTool(exe, [planFile, resultFile], "twin_exec");
+            r = TwinResult.Parse(File.ReadAllText(resultFile));
+        }
+        finally
+        {
+            File.Delete(planFile);
+            File.Delete(resultFile);
+        }
+        var byIndex = r.Processes.ToDictionary(p => p.Index);
+        Assert.Equal(4, byIndex.Count);
+        Assert.Equal(("running", 64 + 16L), (byIndex[0].State, byIndex[0].MinFlt));   // parent: 64 pages, then 16 copy-on-write
+        Assert.Equal(("killed", 11), (byIndex[1].State, byIndex[1].Signal));          // other: SIGSEGV
+        Assert.Equal(("kid", "running", 32L), (byIndex[2].Comm, byIndex[2].State, byIndex[2].MinFlt));
+        Assert.Equal(("parent", "exited", 3, 0L), (byIndex[3].Comm, byIndex[3].State, byIndex[3].Code, byIndex[3].MinFlt));
+        Assert.True(byIndex[2].Status.GetValueOrDefault("VmRSS") > 0);
+    }
 }

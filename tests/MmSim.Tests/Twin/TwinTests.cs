@@ -58,37 +58,73 @@ public class TwinTests
             Assert.Contains(r.GetProperty("verdict").GetString(), new[] { "equal", "close", "differs" });
     }
 
-    [Fact]
-    public void Without_swap_the_kernel_kills_the_biggest_process()
+    /// <summary>A built-in with overrides (<c>machine.swap=0</c>...), compared with the real kernel.</summary>
+    private static TwinComparison CompareBuiltin(string name, params (string Key, string Value)[] overrides)
     {
-        var cmp = Compare("swap-before-oom.yaml");
+        string text = BuiltinScenarios.Text(name);
+        string source = $"builtin:{name}";
+        return TwinCompare.Run(ScenarioOverrides.Apply(text, source, name, overrides),
+            () => ScenarioOverrides.Apply(text, source, name, overrides));
+    }
+
+    private static CompareRow RowOf(TwinComparison cmp, string what) => cmp.Rows.Single(r => r.What == what);
+
+    /// <summary>The comparison agrees on every process's fate, and the real kernel's OOM killer named the same
+    /// victims as the simulator's ("Out of memory: Killed process PID (NAME)").</summary>
+    private static void AssertSameFates(TwinComparison cmp)
+    {
+        foreach (var row in cmp.Rows.Where(r => r.What.EndsWith(": fate")))
+            Assert.True(row.Verdict == TwinComparison.Equal, $"{row.What}: simulated {row.Simulated}, real {row.Real}");
+        var sim = cmp.Simulated!;
+        var real = cmp.Real!;
+        var simVictims = sim.Events.Where(e => e.Type == "oom_kill" && e.Message.Contains("Killed process"))
+            .Select(e => sim.Processes.Single(p => p.Pid == e.Pid).Name).ToList();
+        var realVictims = real.Events.Where(e => e.Type == "oom_kill" && e.Message.Contains("Out of memory: Killed process"))
+            .Select(e => real.Processes.Single(p => p.Pid == e.Pid)).ToList();
+        Assert.Equal(simVictims, realVictims.Select(p => p.Name).ToList());
+        foreach (var p in realVictims)
+            Assert.Contains(real.Events, ev => ev.Message.Contains($"Out of memory: Killed process {p.Pid} ({p.Name})"));
+        Assert.Equal(simVictims.Count, (long)RowOf(cmp, "oom_kill").Real);
+    }
+
+    [Fact]
+    public void Without_swap_the_kernel_kills_the_biggest_process_as_the_simulator_does()
+    {
+        var cmp = CompareBuiltin("swap-before-oom", ("machine.swap", "0"));
+        AssertSameFates(cmp);
         var real = cmp.Real!;
         var big = real.Processes.Single(p => p.Name == "big");
-        var small = real.Processes.Single(p => p.Name == "small");
         Assert.Equal("killed", big.State);
         Assert.Equal("SIGKILL", big.Signal);
-        Assert.Equal("running", small.State);
-        Assert.Contains(real.Events, ev => ev.Type == "oom_kill" && ev.Pid == big.Pid
-            && ev.Message.Contains($"Out of memory: Killed process {big.Pid} (big)"));
-        Assert.Equal(1, real.Vmstat["oom_kill"]);
-        // The comparison has the rows, with the real values (the simulator has no OOM killer yet: no verdict asserted).
-        Assert.Equal("killed (SIGKILL)", cmp.Rows.Single(r => r.What == "big: fate").Real);
-        Assert.Equal("survived", cmp.Rows.Single(r => r.What == "small: fate").Real);
-        Assert.Equal(1L, cmp.Rows.Single(r => r.What == "oom_kill").Real);
+        Assert.Equal("running", real.Processes.Single(p => p.Name == "small").State);
+        Assert.Equal(TwinComparison.Equal, RowOf(cmp, "oom_kill").Verdict);
     }
 
     [Fact]
     public void With_swap_both_processes_survive_and_pages_are_swapped_out()
     {
-        var cmp = Compare("swap-before-oom-swap.yaml");
+        var cmp = CompareBuiltin("swap-before-oom");
+        AssertSameFates(cmp);
         var real = cmp.Real!;
         Assert.All(real.Processes, p => Assert.Equal("running", p.State));
         Assert.True(real.Vmstat["pswpout"] > 0, $"pswpout = {real.Vmstat["pswpout"]}");
         Assert.True(real.Processes.Sum(p => p.VmSwap) > 0);
         Assert.DoesNotContain(real.Events, ev => ev.Type == "oom_kill");
-        Assert.Equal("survived", cmp.Rows.Single(r => r.What == "big: fate").Real);
-        Assert.Equal("survived", cmp.Rows.Single(r => r.What == "small: fate").Real);
-        Assert.True((long)cmp.Rows.Single(r => r.What == "pswpout").Real > 0);
+        // The reclaim issue's rows exist, with the real kernel's values.
+        foreach (var what in new[] { "pswpin", "pswpout", "pgscan_kswapd", "pgscan_direct", "pgsteal_kswapd", "pgsteal_direct",
+                     "allocstall_movable", "nr_written", "workingset_refault_file", "big: VmSwap kB" })
+            Assert.Contains(cmp.Rows, r => r.What == what);
+        Assert.True((long)RowOf(cmp, "pswpout").Real > 0);
+    }
+
+    [Fact]
+    public void Oom_score_adj_minus_1000_protects_the_largest_process_on_both()
+    {
+        var cmp = CompareBuiltin("oom-protect");
+        AssertSameFates(cmp);
+        var real = cmp.Real!;
+        Assert.Equal("running", real.Processes.Single(p => p.Name == "db").State);
+        Assert.Equal("killed", real.Processes.Single(p => p.Name == "cache").State);
     }
 
     [Theory]
