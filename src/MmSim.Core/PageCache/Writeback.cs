@@ -47,6 +47,7 @@ public sealed class Writeback : IKernelThread
     /// <summary>wakeup_flusher_threads from reclaim: write back everything dirty now.</summary>
     public void WakeForReclaim(long now)
     {
+        // wakeup_flusher_threads(WB_REASON_VMSCAN): write back every dirty page, batch after batch.
         _reclaimAsked = true;
         Schedule?.Invoke(now);
     }
@@ -79,7 +80,6 @@ public sealed class Writeback : IKernelThread
         Complete(now);
         var (_, bg) = DirtyLimits.Compute(_k);
         bool all = _reclaimAsked || _k.NrFileDirty > bg;
-        _reclaimAsked = false;
         long expireBefore = now - _k.Vm.DirtyExpireCentisecs * 10_000_000L;
         var batch = new List<int>(BatchPages);
         foreach (var file in _k.Files)
@@ -97,6 +97,8 @@ public sealed class Writeback : IKernelThread
             if (batch.Count >= BatchPages) break;
         }
         if (batch.Count > 0) Submit(batch, now);
+        else _reclaimAsked = false; // nothing dirty is left to write: the flush reclaim asked for is done
+        if (_reclaimAsked) return now + 1_000; // next batch right away
         long next = NextCompletion();
         if (next > 0) return next;
         if (_k.NrFileDirty > 0) return now + _k.Vm.DirtyWritebackCentisecs * 10_000_000L;

@@ -46,6 +46,7 @@ public sealed class SwapOps
         Dev.Write(SwapSlotBits.Slot(f), f.Content);
         f.Flags &= ~(uint)FrameFlags.Dirty;
         _k.Events.Inc(VmEvent.pswpout);
+        _k.Events.Inc(VmEvent.nr_written); // __folio_end_writeback counts swap-cache folios too
         _k.Events.Add(VmEvent.pgpgout, _k.PageSize / 1024);
     }
 
