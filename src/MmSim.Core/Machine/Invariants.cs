@@ -97,6 +97,11 @@ internal static class Invariants
         if (cached + swapCache != k.NrFilePages) throw new InvalidOperationException($"NR_FILE_PAGES {k.NrFilePages} but {cached} in the page cache and {swapCache} in the swap cache");
         if (fileMapped != k.NrFileMapped) throw new InvalidOperationException($"NR_FILE_MAPPED {k.NrFileMapped} but {fileMapped} mapped");
         if (dirty != k.NrFileDirty) throw new InvalidOperationException($"NR_FILE_DIRTY {k.NrFileDirty} but {dirty} dirty");
+        for (int slot = 1; slot <= k.Swap.TotalSlots; slot++)
+        {
+            int pfn = k.Swap.CachePfn(slot);
+            if (pfn >= 0 && (frames[pfn].Flags & (uint)FrameFlags.Writeback) != 0) writeback++;
+        }
         if (writeback != k.NrWriteback) throw new InvalidOperationException($"NR_WRITEBACK {k.NrWriteback} but {writeback} under writeback");
 
         long anonMapped = 0, allocated = 0, onLru = 0;

@@ -40,6 +40,7 @@ public sealed class SimMachine
     public OomKiller Oom { get; }
     public Fork ForkOps { get; }
     public Writeback Writeback { get; }
+    public SwapIo SwapIo { get; }
     private int _nextPid;
     private Scheduler? _sched;
 
@@ -72,7 +73,11 @@ public sealed class SimMachine
         Kswapd = new Kswapd(Kernel, Vmscan);
         Vmscan.ReclaimProgress = () => Kswapd.Failures = 0;
         Oom = new OomKiller(Kernel, () => _tasks, (t, now, sig, why) => Executor.Kill(t, now, sig, why));
-        Kernel.Allocator = new PageAllocator(Kernel, Vmscan, Kswapd, Oom);
+        SwapIo = new SwapIo(Kernel);
+        Vmscan.SwapIo = SwapIo;
+        Kswapd.SwapIo = SwapIo;
+        Faults.SwapIo = SwapIo;
+        Kernel.Allocator = new PageAllocator(Kernel, Vmscan, Kswapd, Oom, SwapIo);
         Writeback = new Writeback(Kernel);
         Kernel.Writeback = Writeback;
         ForkOps = new Fork(Kernel, PageTables, Overcommit);
@@ -118,6 +123,8 @@ public sealed class SimMachine
         _sched = sched;
         int kswapd = sched.AddThread(Kswapd);
         Kswapd.Schedule = at => sched.Wake(kswapd, at);
+        int swapIo = sched.AddThread(SwapIo);
+        SwapIo.Schedule = at => sched.Wake(swapIo, at);
         int flusher = sched.AddThread(Writeback);
         Writeback.Schedule = at => sched.Wake(flusher, at);
         Kernel.OnPanic = _ => sched.Halted = true;

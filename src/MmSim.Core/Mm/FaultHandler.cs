@@ -20,6 +20,9 @@ public sealed class FaultHandler
     private readonly Readahead _readahead;
     private Swap.SwapOps? _swap;
 
+    /// <summary>The swap device's queue, for reads (set by the machine).</summary>
+    public Swap.SwapIo? SwapIo { get; set; }
+
     /// <summary>The swap side (set by the machine once it exists: swap and the fault handler refer to each other).</summary>
     public Swap.SwapOps SwapOps { set => _swap = value; }
     private readonly Paging.PageTablePool _pool;
@@ -143,7 +146,7 @@ public sealed class FaultHandler
             read = _swap!.ReadAround(sslot);
             pfn = dev.CachePfn(sslot);
             if (pfn < 0) return new(FaultOutcome.Oom, FaultKind.None, 0, 0);
-            wait = _k.Latency.SwapReadNs;
+            wait = SwapIo is { } io ? io.Read(_k.Now) - _k.Now : _k.Latency.SwapReadNs;
         }
         ref var f = ref _k.Frames[pfn];
         if ((f.Flags & (uint)FrameFlags.Readahead) != 0)
@@ -232,8 +235,9 @@ public sealed class FaultHandler
         _k.NrAnonMapped--;
         if ((f.Flags & (uint)FrameFlags.SwapCache) != 0)
         {
-            // Other swap entries still refer to the slot: the page stays in the swap cache for them.
-            if (_k.Swap.Count(Swap.SwapSlotBits.Slot(f)) > 0) return;
+            // Other swap entries still refer to the slot, or the page is being written: it stays in the swap
+            // cache (reclaim frees it later).
+            if (_k.Swap.Count(Swap.SwapSlotBits.Slot(f)) > 0 || (f.Flags & (uint)FrameFlags.Writeback) != 0) return;
             _swap!.DeleteFromSwapCache(pfn);
         }
         _k.Lru.Remove(pfn);

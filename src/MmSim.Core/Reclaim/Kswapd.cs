@@ -34,6 +34,8 @@ public sealed class Kswapd : IKernelThread
     public int Failures;
     /// <summary>Simulated time kswapd spent reclaiming.</summary>
     public long BusyNs;
+    /// <summary>The swap device's queue (set by the machine).</summary>
+    public Swap.SwapIo? SwapIo { get; set; }
     /// <summary>Schedules the thread (set by the machine).</summary>
     public Action<long>? Schedule;
 
@@ -79,10 +81,16 @@ public sealed class Kswapd : IKernelThread
         _vmscan.ShrinkNode(sc);       // kswapd_shrink_node
         _passReclaimed += sc.NrReclaimed;
         if (sc.NrReclaimed > 0) Failures = 0;
-        bool raisePriority = sc.NrScanned < sc.NrToReclaim;
-        if (raisePriority || sc.NrReclaimed == 0) _priority--;
         long cost = Math.Max(sc.CostNs, 1_000);
         BusyNs += cost;
+        if (sc.NrReclaimed == 0 && SwapIo is { Pending: true } io)
+        {
+            // Everything it found is still being written to swap: wait for the writes (kswapd is throttled on
+            // writeback too) rather than burn through the priorities.
+            return Math.Max(now + cost, io.NextCompletion);
+        }
+        bool raisePriority = sc.NrScanned < sc.NrToReclaim;
+        if (raisePriority || sc.NrReclaimed == 0) _priority--;
         if (_priority < 1)
         {
             // The end of balance_pgdat: if it is still not balanced, kswapd_try_to_sleep will not sleep and the

@@ -19,8 +19,11 @@ public sealed class PageAllocator
     private readonly Kswapd _kswapd;
     private readonly OomKiller _oom;
 
-    public PageAllocator(Kernel kernel, Vmscan vmscan, Kswapd kswapd, OomKiller oom)
+    private readonly Swap.SwapIo? _swapIo;
+
+    public PageAllocator(Kernel kernel, Vmscan vmscan, Kswapd kswapd, OomKiller oom, Swap.SwapIo? swapIo = null)
     {
+        _swapIo = swapIo;
         _k = kernel;
         _vmscan = vmscan;
         _kswapd = kswapd;
@@ -50,6 +53,19 @@ public sealed class PageAllocator
             current.DirectReclaims++;
             pfn = phys.AllocPage(highest, AllocFlags.WmarkMin);
             if (pfn >= 0) return pfn;
+            if (reclaimed == 0 && _swapIo is { Pending: true } io)
+            {
+                // reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK): nothing could be freed because it is still being
+                // written; wait for the next write to finish rather than count a failure toward the OOM killer.
+                long next = io.NextCompletion;
+                if (next > _k.Now)
+                {
+                    current.StallNs += next - _k.Now;
+                    _k.Now = next;
+                }
+                io.CompleteUntil(_k.Now);
+                continue;
+            }
             if (reclaimed > 0) noProgress = 0; else noProgress++;
             if (noProgress <= MaxReclaimRetries && ShouldReclaimRetry(highest)) continue;
 

@@ -9,6 +9,10 @@ namespace MmSim.Reclaim;
 public sealed partial class Vmscan
 {
     private readonly List<int> _isolated = new();
+    private readonly List<int> _pageoutBatch = new();
+
+    /// <summary>The swap device's queue (set by the machine).</summary>
+    public Swap.SwapIo? SwapIo { get; set; }
 
     private enum Verdict { Activate, Keep, Reclaim, ReclaimClean }
 
@@ -20,6 +24,8 @@ public sealed partial class Vmscan
     private long ShrinkInactiveList(long nrToScan, LruList lru, ScanControl sc)
     {
         bool file = LruLists.IsFileList(lru);
+        // Writes finish while reclaim goes on: as its own time passes, completed ones are processed first.
+        SwapIo?.CompleteUntil(_k.Now + sc.CostNs);
         long taken = IsolateLruFolios(nrToScan, lru, sc);
         if (taken == 0) return 0;
         _k.Events.Add(sc.IsKswapd ? VmEvent.pgscan_kswapd : VmEvent.pgscan_direct, taken);
@@ -32,8 +38,14 @@ public sealed partial class Vmscan
         {
             if (ShrinkFolio(pfn, sc, ref pageout)) reclaimed++;
         }
-        if (pageout > 0)
-            sc.CostNs += (pageout + ReclaimCosts.WriteBatch - 1) / ReclaimCosts.WriteBatch * _k.Latency.SwapWriteNs;
+        if (_pageoutBatch.Count > 0)
+        {
+            sc.CostNs += pageout * ReclaimCosts.SubmitNsPerPage;
+            long at = _k.Now + sc.CostNs;
+            long resumed = SwapIo?.Submit(_pageoutBatch, at) ?? at;
+            sc.CostNs += resumed - at; // blocked on a full device queue
+            _pageoutBatch.Clear();
+        }
         sc.CostNs += reclaimed * ReclaimCosts.FreeNsPerPage;
         sc.NrPageout += pageout;
         _k.Events.Add(sc.IsKswapd ? VmEvent.pgsteal_kswapd : VmEvent.pgsteal_direct, reclaimed);
@@ -114,6 +126,10 @@ public sealed partial class Vmscan
                 if (verdict == Verdict.ReclaimClean || !sc.MayWritepage) { Putback(pfn); return false; }
                 _swap.Writepage(pfn);
                 pageout++;
+                _pageoutBatch.Add(pfn);
+                // The write is asynchronous: the page is kept until it completes (pageout → keep).
+                Putback(pfn);
+                return false;
             }
             // __remove_mapping: a shadow in the swap slot, the page out of the swap cache and freed.
             long shadow = _workingset.Eviction(pfn);

@@ -39,14 +39,18 @@ public sealed class SwapOps
         return true;
     }
 
-    /// <summary>swap_writepage: the page's contents go to its slot; pswpout counts the page.</summary>
+    /// <summary>
+    /// pageout → swap_writepage: the page's contents go to its slot (what the device will hold), the page is
+    /// clean and under writeback (PG_reclaim set by pageout) until <see cref="SwapIo"/> completes the request;
+    /// pswpout counts the page when it is submitted.
+    /// </summary>
     public void Writepage(int pfn)
     {
         ref var f = ref _k.Frames[pfn];
         Dev.Write(SwapSlotBits.Slot(f), f.Content);
-        f.Flags &= ~(uint)FrameFlags.Dirty;
+        f.Flags = (f.Flags & ~(uint)FrameFlags.Dirty) | (uint)(FrameFlags.Writeback | FrameFlags.Reclaim);
+        _k.NrWriteback++;
         _k.Events.Inc(VmEvent.pswpout);
-        _k.Events.Inc(VmEvent.nr_written); // __folio_end_writeback counts swap-cache folios too
         _k.Events.Add(VmEvent.pgpgout, _k.PageSize / 1024);
     }
 
@@ -70,7 +74,7 @@ public sealed class SwapOps
     {
         ref var f = ref _k.Frames[pfn];
         int slot = SwapSlotBits.Slot(f);
-        if (slot < 0 || Dev.Count(slot) > 0) return false;
+        if (slot < 0 || Dev.Count(slot) > 0 || (f.Flags & (uint)FrameFlags.Writeback) != 0) return false;
         DeleteFromSwapCache(pfn);
         return true;
     }
@@ -85,6 +89,7 @@ public sealed class SwapOps
         if (Dev.Count(slot) > 0) return;
         int pfn = Dev.CachePfn(slot);
         if (pfn < 0 || _k.Frames[pfn].MapCount > 0) return;
+        if ((_k.Frames[pfn].Flags & (uint)FrameFlags.Writeback) != 0) return; // reclaim frees it after the write
         DeleteFromSwapCache(pfn);
         _k.Lru.Remove(pfn);
         _k.FreePage(pfn);
