@@ -178,12 +178,18 @@ public class PolicyTests
         {
             // Warm up on another instance first, so tiered compilation of the helpers is done.
             PolicyRegistry.Create(info.Name, 1000, null, t).Run(t.Keys);
-            var p = PolicyRegistry.Create(info.Name, 1000, null, t);
-            p.Run(t.Keys[..10]);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            p.Run(t.Keys[10..]);
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            Assert.True(allocated == 0, $"{info.Name} allocated {allocated} bytes");
+            // A policy that allocates per request allocates on every replay; the runtime's own background work
+            // (tiered recompilation) can show up once, so three tries are allowed to find a clean replay.
+            long allocated = -1;
+            for (int attempt = 0; attempt < 3 && allocated != 0; attempt++)
+            {
+                var p = PolicyRegistry.Create(info.Name, 1000, null, t);
+                p.Run(t.Keys[..10]);
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                p.Run(t.Keys[10..]);
+                allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            }
+            Assert.True(allocated == 0, $"{info.Name} allocated {allocated} bytes in each of three replays");
         }
     }
 
