@@ -16,7 +16,8 @@ namespace MmSim.Swap;
 public sealed class SwapIo : IKernelThread
 {
     private readonly Kernel _k;
-    private readonly List<(long DoneAt, int[] Pages)> _inFlight = new();
+    /// <summary>Requests in flight, oldest first: the device serves them in order, so they also complete in order.</summary>
+    private readonly Queue<(long DoneAt, int[] Pages)> _inFlight = new();
 
     public SwapIo(Kernel kernel) => _k = kernel;
 
@@ -28,15 +29,7 @@ public sealed class SwapIo : IKernelThread
     public bool Pending => _inFlight.Count > 0;
 
     /// <summary>The earliest completion still to come (0 if none).</summary>
-    public long NextCompletion
-    {
-        get
-        {
-            long next = long.MaxValue;
-            foreach (var (doneAt, _) in _inFlight) next = Math.Min(next, doneAt);
-            return next == long.MaxValue ? 0 : next;
-        }
-    }
+    public long NextCompletion => _inFlight.Count > 0 ? _inFlight.Peek().DoneAt : 0;
 
     /// <summary>Requests the device holds at once (the block layer's nr_requests): a writer finding the queue
     /// full sleeps until a request completes, which is what keeps reclaim from writing far ahead of the disk.</summary>
@@ -48,17 +41,15 @@ public sealed class SwapIo : IKernelThread
     {
         if (pages.Count == 0) return now;
         long start = now;
+        CompleteUntil(now);
         if (_inFlight.Count >= QueueDepth)
         {
             // blk_mq_get_tag sleeps until a tag is free: the oldest outstanding request completes.
-            var done = new List<long>(_inFlight.Count);
-            foreach (var (d, _) in _inFlight) done.Add(d);
-            done.Sort();
-            start = Math.Max(now, done[_inFlight.Count - QueueDepth]);
+            start = Math.Max(now, _inFlight.Peek().DoneAt);
             CompleteUntil(start);
         }
         long finish = Device.Submit(start, _k.Latency.SwapWriteNs);
-        _inFlight.Add((finish, pages.ToArray()));
+        _inFlight.Enqueue((finish, pages.ToArray()));
         Schedule?.Invoke(finish);
         return start;
     }
@@ -76,11 +67,9 @@ public sealed class SwapIo : IKernelThread
     /// <summary>folio_end_writeback for every request finished by <paramref name="now"/>.</summary>
     public void CompleteUntil(long now)
     {
-        for (int i = _inFlight.Count - 1; i >= 0; i--)
+        while (_inFlight.Count > 0 && _inFlight.Peek().DoneAt <= now)
         {
-            var (doneAt, pages) = _inFlight[i];
-            if (doneAt > now) continue;
-            _inFlight.RemoveAt(i);
+            var (_, pages) = _inFlight.Dequeue();
             foreach (int pfn in pages)
             {
                 ref var f = ref _k.Frames[pfn];
