@@ -127,6 +127,20 @@ public class TwinTests
         Assert.Equal("killed", real.Processes.Single(p => p.Name == "cache").State);
     }
 
+    /// <summary>The other reclaim built-ins: the same processes survive on the real kernel (the counters' verdicts
+    /// are in docs/twin.md's fidelity table).</summary>
+    [Theory]
+    [InlineData("kswapd-vs-direct")]
+    [InlineData("clean-vs-dirty")]
+    [InlineData("swappiness")]
+    [InlineData("min-free-kbytes")]
+    public void Reclaim_builtins_end_with_the_same_fates_as_on_the_real_kernel(string name)
+    {
+        var cmp = CompareBuiltin(name);
+        AssertSameFates(cmp);
+        Assert.Contains(cmp.Rows, r => r.What == "pswpout");
+    }
+
     [Theory]
     [InlineData("machine: { memory: 256MiB, page_size: 16KiB }", "page_size 16KiB", "4 KiB")]
     [InlineData("machine: { memory: 64GiB }", "64GiB machine", "RAM")]
