@@ -26,6 +26,6 @@ public class ReadmeTests
         Assert.Equal("running", r.Proc("child").State);
         Assert.Equal(16384, r.Proc("app").MinFlt);   // first touches; the repeats and the random accesses hit
         Assert.Equal(16384, r.Proc("child").MinFlt); // every page copied on write after fork
-        Assert.Equal(16384, r.Vmstat["pgpgin"]);     // the 16 MiB read() from the disk
+        Assert.InRange(r.Vmstat["pgpgin"], 16384, 16384 + 256); // the 16 MiB read(), plus the last read-ahead window
     }
 }
