@@ -44,6 +44,12 @@ public static class Program
             stderr.WriteLine($"mmsim: {ex.Format()}");
             return ExitCodes.BadInput;
         }
+        catch (Exception ex) when (Environment.GetEnvironmentVariable("MMSIM_DEBUG") is null)
+        {
+            // A bug of ours, not the user's input: one line, and how to see the details.
+            stderr.WriteLine($"mmsim: internal error: {ex.GetType().Name}: {ex.Message} (set MMSIM_DEBUG=1 for the stack trace)");
+            return ExitCodes.Failure;
+        }
     }
 }
 
