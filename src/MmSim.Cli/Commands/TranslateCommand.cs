@@ -1,0 +1,41 @@
+using System.CommandLine;
+using MmSim.Cli.Formatting;
+using MmSim.Translate;
+
+namespace MmSim.Cli.Commands;
+
+/// <summary><c>mmsim translate</c>: the address-translation lab. Splits a virtual address under a paging scheme
+/// (x86_64, x86_64_la57, i386, i386_pae, generic).</summary>
+public static class TranslateCommand
+{
+    public static Command Create()
+    {
+        var address = new Argument<string?>("address") { Description = "Virtual address, 0x-hex or decimal", Arity = ArgumentArity.ZeroOrOne };
+        var scheme = new Option<string>("--scheme")
+        {
+            Description = "Paging scheme: x86_64, x86_64_la57, i386, i386_pae or generic",
+            DefaultValueFactory = _ => "x86_64",
+        };
+        var bits = new Option<string?>("--bits") { Description = "generic: index widths root first, e.g. 10,10" };
+        var pageSize = new Option<string?>("--page-size") { Description = "generic: the page size (default 4KiB)" };
+        var page = new Option<string?>("--page") { Description = "Large page: 2MiB or 1GiB (x86-64), 4MiB (i386), 2MiB (i386_pae)" };
+        var json = new Option<bool>("--json") { Description = "Print one JSON document" };
+        var cmd = new Command("translate", "Address translation: split an address into page-table indices and offset")
+        {
+            address, scheme, bits, pageSize, page, json,
+        };
+        cmd.SetAction(parse =>
+        {
+            var stdout = parse.InvocationConfiguration.Output;
+            string text = parse.GetValue(address) ?? throw new InputException("ADDRESS", 0, "expected an address to translate, e.g. 0x7f1234567abc");
+            var layout = TranslateInput.Layout(parse.GetValue(scheme)!, parse.GetValue(bits), parse.GetValue(pageSize), parse.GetValue(page));
+            ulong va = TranslateInput.ParseAddress(text);
+            TranslateInput.CheckWidth(va, layout);
+            var t = layout.Split(va);
+            if (parse.GetValue(json)) stdout.WriteLine(TranslateReport.Json(t));
+            else TranslateReport.Text(t, layout, stdout);
+            return ExitCodes.Ok;
+        });
+        return cmd;
+    }
+}
