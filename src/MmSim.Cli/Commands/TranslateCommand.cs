@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MmSim.Cli.Formatting;
+using MmSim.Segmentation;
 using MmSim.Translate;
 
 namespace MmSim.Cli.Commands;
@@ -20,13 +21,31 @@ public static class TranslateCommand
         var pageSize = new Option<string?>("--page-size") { Description = "generic: the page size (default 4KiB)" };
         var page = new Option<string?>("--page") { Description = "Large page: 2MiB or 1GiB (x86-64), 4MiB (i386), 2MiB (i386_pae)" };
         var json = new Option<bool>("--json") { Description = "Print one JSON document" };
-        var cmd = new Command("translate", "Address translation: split an address into page-table indices and offset")
+        var segments = new Option<string?>("--segments") { Description = "Segment table SEG:BASE:LIMIT[:PROT],... (PROT letters r, w, x; default rwx)" };
+        var segment = new Option<int?>("--segment") { Description = "With --segments: the segment number" };
+        var offset = new Option<string?>("--offset") { Description = "With --segments: the offset in the segment" };
+        var access = new Option<string>("--access") { Description = "With --segments: r, w or x", DefaultValueFactory = _ => "r" };
+        var cmd = new Command("translate", "Address translation: split an address into page-table indices and offset, or translate (segment, offset)")
         {
-            address, scheme, bits, pageSize, page, json,
+            address, scheme, bits, pageSize, page, json, segments, segment, offset, access,
         };
         cmd.SetAction(parse =>
         {
             var stdout = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(segments) is { } segs)
+            {
+                if (parse.GetValue(address) is not null) throw new InputException("ADDRESS", 0, "--segments takes --segment and --offset, not an address");
+                var table = SegmentTable.Parse(segs);
+                int seg = parse.GetValue(segment) ?? throw new InputException("--segment", 0, "--segments needs --segment, the segment number");
+                string offText = parse.GetValue(offset) ?? throw new InputException("--offset", 0, "--segments needs --offset, the offset in the segment");
+                if (!SegmentTable.Number(offText, out long off)) throw new InputException("--offset", 0, $"invalid offset '{offText}'; expected a non-negative number");
+                string acc = parse.GetValue(access)!;
+                var how = acc.Length == 1 ? Segment.ParseLetters(acc) : null;
+                if (how is null) throw new InputException("--access", 0, $"invalid access '{acc}'; expected r, w or x");
+                var r = table.Translate(seg, off, how.Value);
+                stdout.WriteLine(parse.GetValue(json) ? SegmentReport.Json(r) : SegmentReport.Text(r, table, how.Value));
+                return ExitCodes.Ok;
+            }
             string text = parse.GetValue(address) ?? throw new InputException("ADDRESS", 0, "expected an address to translate, e.g. 0x7f1234567abc");
             var layout = TranslateInput.Layout(parse.GetValue(scheme)!, parse.GetValue(bits), parse.GetValue(pageSize), parse.GetValue(page));
             ulong va = TranslateInput.ParseAddress(text);

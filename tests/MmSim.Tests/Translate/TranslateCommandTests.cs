@@ -106,3 +106,52 @@ public class TranslateCommandTests
         Assert.Equal(2, Run("translate", "--scheme", "generic", "0x1").Code);
     }
 }
+
+public class TranslateSegmentsCommandTests
+{
+    private const string Textbook = "0:1400:1000,1:6300:400,2:4300:400,3:3200:1100,4:4700:1000";
+
+    private static JsonElement Json(params string[] args)
+    {
+        var (code, o, e) = TranslateCommandTests.Run(["translate", "--segments", Textbook, .. args, "--json"]);
+        Assert.Equal(0, code);
+        Assert.Equal("", e);
+        return JsonDocument.Parse(o).RootElement;
+    }
+
+    [Fact]
+    public void Textbook_translations_and_trap()
+    {
+        var r = Json("--segment", "2", "--offset", "53");
+        Assert.Equal(["segment", "offset", "physical"], r.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(4353, r.GetProperty("physical").GetInt64());
+        Assert.Equal(4052, Json("--segment", "3", "--offset", "852").GetProperty("physical").GetInt64());
+        r = Json("--segment", "0", "--offset", "1222");
+        Assert.Equal(["segment", "offset", "fault"], r.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("limit", r.GetProperty("fault").GetString());
+        Assert.Equal("not-present", Json("--segment", "7", "--offset", "0").GetProperty("fault").GetString());
+    }
+
+    [Fact]
+    public void Protection_trap_and_text()
+    {
+        var (code, o, _) = TranslateCommandTests.Run("translate", "--segments", "0:100:50:r", "--segment", "0", "--offset", "10", "--access", "w", "--json");
+        Assert.Equal(0, code);
+        Assert.Equal("protection", JsonDocument.Parse(o).RootElement.GetProperty("fault").GetString());
+        (code, o, _) = TranslateCommandTests.Run("translate", "--segments", Textbook, "--segment", "0", "--offset", "1222");
+        Assert.Equal(0, code);
+        Assert.Contains("trap (limit)", o);
+    }
+
+    [Theory]
+    [InlineData("--segments", "0:1", "--segment", "0", "--offset", "1")]
+    [InlineData("--segments", Textbook, "--segment", "0", "--offset", "x")]
+    [InlineData("--segments", Textbook, "--offset", "1", "--segment", "0", "--access", "q")]
+    [InlineData("--segments", Textbook, "--offset", "1")]
+    public void Bad_segment_input_exits_2(params string[] args)
+    {
+        var (code, _, e) = TranslateCommandTests.Run(["translate", .. args]);
+        Assert.Equal(2, code);
+        Assert.Single(e.Trim().Split('\n'));
+    }
+}
