@@ -24,10 +24,12 @@ public static class TranslateCommand
         var segments = new Option<string?>("--segments") { Description = "Segment table SEG:BASE:LIMIT[:PROT],... (PROT letters r, w, x; default rwx)" };
         var segment = new Option<int?>("--segment") { Description = "With --segments: the segment number" };
         var offset = new Option<string?>("--offset") { Description = "With --segments: the offset in the segment" };
-        var access = new Option<string>("--access") { Description = "With --segments: r, w or x", DefaultValueFactory = _ => "r" };
+        var access = new Option<string>("--access") { Description = "The access checked: r, w or x (segments); r or w (--scenario)", DefaultValueFactory = _ => "r" };
+        var scenario = new Option<string?>("--scenario") { Description = "Run this scenario (file or built-in), then walk a process's page table" };
+        var pid = new Option<int?>("--pid") { Description = "With --scenario: the process whose page table is walked" };
         var cmd = new Command("translate", "Address translation: split an address into page-table indices and offset, or translate (segment, offset)")
         {
-            address, scheme, bits, pageSize, page, json, segments, segment, offset, access,
+            address, scheme, bits, pageSize, page, json, segments, segment, offset, access, scenario, pid,
         };
         cmd.SetAction(parse =>
         {
@@ -46,6 +48,8 @@ public static class TranslateCommand
                 stdout.WriteLine(parse.GetValue(json) ? SegmentReport.Json(r) : SegmentReport.Text(r, table, how.Value));
                 return ExitCodes.Ok;
             }
+            if (parse.GetValue(scenario) is { } scen)
+                return ScenarioWalk.Run(scen, parse.GetValue(pid), parse.GetValue(address), parse.GetValue(access)!, parse.GetValue(json), stdout);
             string text = parse.GetValue(address) ?? throw new InputException("ADDRESS", 0, "expected an address to translate, e.g. 0x7f1234567abc");
             var layout = TranslateInput.Layout(parse.GetValue(scheme)!, parse.GetValue(bits), parse.GetValue(pageSize), parse.GetValue(page));
             ulong va = TranslateInput.ParseAddress(text);
