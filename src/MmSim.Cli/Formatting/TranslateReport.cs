@@ -54,5 +54,7 @@ public static class TranslateReport
             table.AddRow(l.Name, l.IntelName, $"{l.Shift + l.Bits - 1}-{l.Shift}", l.Index.ToString(), $"0x{l.Index:x}");
         table.AddRow("offset", "", $"{t.OffsetBits - 1}-0", t.Offset.ToString(), $"0x{t.Offset:x}");
         Consoles.For(w).Write(table);
+        if (layout.Scheme != "generic" && layout.OffsetBits > 12)
+            w.WriteLine($"{(layout.PageSize >= 1L << 30 ? $"{layout.PageSize >> 30} GiB" : $"{layout.PageSize >> 20} MiB")} page: the {t.Levels[^1].Name} entry is the leaf (PS, bit 7), the offset takes {t.OffsetBits} bits");
     }
 }
