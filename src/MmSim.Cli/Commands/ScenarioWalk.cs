@@ -19,8 +19,8 @@ internal static class ScenarioWalk
             ?? throw new InputException("--pid", 0, $"no process {p} in the scenario; its pids are {string.Join(", ", machine.Tasks.Select(t => t.Pid))}");
         machine.Run();
         var r = PageWalk.Walk(machine.Kernel, task.Mm, address, write: access == "w");
-        if (json) stdout.WriteLine(WalkReport.Json(p, r));
-        else WalkReport.Text(p, r, task.Mm.Vmas, stdout);
+        if (json) stdout.WriteLine(WalkReport.Json(p, r, task.Mm.Tlb));
+        else WalkReport.Text(p, r, task.Mm.Vmas, task.Mm.Tlb, stdout);
         return ExitCodes.Ok;
     }
 }

@@ -1,12 +1,13 @@
 using System.CommandLine;
 using MmSim.Cli.Formatting;
-using MmSim.Segmentation;
 using MmSim.Translate;
 
 namespace MmSim.Cli.Commands;
 
 /// <summary><c>mmsim translate</c>: the address-translation lab. Splits a virtual address under a paging scheme
-/// (x86_64, x86_64_la57, i386, i386_pae, generic).</summary>
+/// (x86_64, x86_64_la57, i386, i386_pae, generic); translates (segment, offset) with <c>--segments</c>; walks a
+/// simulated process's page table with <c>--scenario</c>; computes the effective access time with <c>--eat</c>.
+/// docs/translate.md.</summary>
 public static class TranslateCommand
 {
     public static Command Create()
@@ -27,9 +28,13 @@ public static class TranslateCommand
         var access = new Option<string>("--access") { Description = "The access checked: r, w or x (segments); r or w (--scenario)", DefaultValueFactory = _ => "r" };
         var scenario = new Option<string?>("--scenario") { Description = "Run this scenario (file or built-in), then walk a process's page table" };
         var pid = new Option<int?>("--pid") { Description = "With --scenario: the process whose page table is walked" };
+        var eat = new Option<bool>("--eat") { Description = "Effective access time of the scheme's walk with a TLB (--hit, --tlb, --mem)" };
+        var hit = new Option<string?>("--hit") { Description = "With --eat: the TLB hit ratio, 0 to 1 (or a percentage, 98%)" };
+        var tlb = new Option<string>("--tlb") { Description = "With --eat: TLB lookup time (ns, or with a unit)", DefaultValueFactory = _ => "20ns" };
+        var mem = new Option<string>("--mem") { Description = "With --eat: memory access time (ns, or with a unit)", DefaultValueFactory = _ => "100ns" };
         var cmd = new Command("translate", "Address translation: split an address into page-table indices and offset, or translate (segment, offset)")
         {
-            address, scheme, bits, pageSize, page, json, segments, segment, offset, access, scenario, pid,
+            address, scheme, bits, pageSize, page, json, segments, segment, offset, access, scenario, pid, eat, hit, tlb, mem,
         };
         cmd.SetAction(parse =>
         {
@@ -37,16 +42,12 @@ public static class TranslateCommand
             if (parse.GetValue(segments) is { } segs)
             {
                 if (parse.GetValue(address) is not null) throw new InputException("ADDRESS", 0, "--segments takes --segment and --offset, not an address");
-                var table = SegmentTable.Parse(segs);
-                int seg = parse.GetValue(segment) ?? throw new InputException("--segment", 0, "--segments needs --segment, the segment number");
-                string offText = parse.GetValue(offset) ?? throw new InputException("--offset", 0, "--segments needs --offset, the offset in the segment");
-                if (!SegmentTable.Number(offText, out long off)) throw new InputException("--offset", 0, $"invalid offset '{offText}'; expected a non-negative number");
-                string acc = parse.GetValue(access)!;
-                var how = acc.Length == 1 ? Segment.ParseLetters(acc) : null;
-                if (how is null) throw new InputException("--access", 0, $"invalid access '{acc}'; expected r, w or x");
-                var r = table.Translate(seg, off, how.Value);
-                stdout.WriteLine(parse.GetValue(json) ? SegmentReport.Json(r) : SegmentReport.Text(r, table, how.Value));
-                return ExitCodes.Ok;
+                return SegmentTranslate.Run(segs, parse.GetValue(segment), parse.GetValue(offset), parse.GetValue(access)!, parse.GetValue(json), stdout);
+            }
+            if (parse.GetValue(eat))
+            {
+                var levels = TranslateInput.Layout(parse.GetValue(scheme)!, parse.GetValue(bits), parse.GetValue(pageSize), parse.GetValue(page));
+                return EatMode.Run(levels, parse.GetValue(hit), parse.GetValue(tlb)!, parse.GetValue(mem)!, parse.GetValue(json), stdout);
             }
             if (parse.GetValue(scenario) is { } scen)
                 return ScenarioWalk.Run(scen, parse.GetValue(pid), parse.GetValue(address), parse.GetValue(access)!, parse.GetValue(json), stdout);

@@ -20,7 +20,7 @@ public static class WalkReport
         _ => "no-mm",
     };
 
-    public static string Json(int pid, PageWalkResult r)
+    public static string Json(int pid, PageWalkResult r, MmSim.Paging.Tlb tlb)
     {
         using var ms = new MemoryStream();
         using (var j = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
@@ -49,12 +49,16 @@ public static class WalkReport
             if (r.Fault is { } f) j.WriteString("fault", FaultName(f));
             else j.WriteNull("fault");
             j.WriteString("reason", r.Reason);
+            j.WriteStartObject("tlb");
+            j.WriteNumber("hits", tlb.Hits);
+            j.WriteNumber("misses", tlb.Misses);
+            j.WriteEndObject();
             j.WriteEndObject();
         }
         return Encoding.UTF8.GetString(ms.ToArray());
     }
 
-    public static void Text(int pid, PageWalkResult r, IReadOnlyList<MmSim.Mm.Vma> vmas, TextWriter w)
+    public static void Text(int pid, PageWalkResult r, IReadOnlyList<MmSim.Mm.Vma> vmas, MmSim.Paging.Tlb tlb, TextWriter w)
     {
         string vma = r.Vma is { } v ? $" in VMA {PageWalk.Name(v)} 0x{v.Start:x}-0x{v.End:x}" : " (no VMA)";
         w.WriteLine($"pid {pid} 0x{r.Address:x}{vma}");
@@ -70,5 +74,8 @@ public static class WalkReport
         w.WriteLine(r.Fault is { } f ? $"fault {FaultName(f)}: {r.Reason}" : r.Reason);
         if (r.Vma is null && vmas.Count > 0)
             w.WriteLine("the process's VMAs: " + string.Join(", ", vmas.Select(x => $"{PageWalk.Name(x)} 0x{x.Start:x}-0x{x.End:x}")));
+        long lookups = tlb.Hits + tlb.Misses;
+        if (lookups > 0)
+            w.WriteLine($"its TLB over the run: {tlb.Hits} hits, {tlb.Misses} misses, hit ratio {(double)tlb.Hits / lookups:0.####}; its EAT: mmsim translate --eat --hit {(double)tlb.Hits / lookups:0.####}");
     }
 }

@@ -127,6 +127,7 @@ public class PageWalkTests
             Assert.Equal([255, 511, 447, 496], root.GetProperty("levels").EnumerateArray().Select(l => l.GetProperty("index").GetInt32()));
             Assert.EndsWith("abc", root.GetProperty("physical").GetString());
             Assert.Equal(JsonValueKind.Null, root.GetProperty("fault").ValueKind);
+            Assert.True(root.GetProperty("tlb").GetProperty("misses").GetInt64() > 0);
             (code, o, _) = TranslateCommandTests.Run("translate", "--scenario", path, "--pid", "1000", "0x7ffff7ff3010", "--access", "w");
             Assert.Equal(0, code);
             Assert.Contains("fault zero-page", o);
