@@ -66,7 +66,7 @@ public static class TranslationLayouts
         int shift = offsetBits;
         for (int i = bits.Count - 1; i >= 0; i--)
         {
-            levels[i] = new TranslationLevel(names[i], $"L{bits.Count - i}", shift, bits[i]);
+            levels[i] = new TranslationLevel(names[i], "", shift, bits[i]); // no hardware name
             shift += bits[i];
         }
         return new TranslationLayout("generic", shift, null, null, levels, offsetBits);
