@@ -42,16 +42,16 @@ public static class PageWalk
     {
         var steps = new List<WalkStep>();
         var vma = mm.FindVma(address);
-        if (!PagingLayout.IsCanonical(address))
+        var layout = k.Layout;
+        if (!layout.IsCanonicalAddress(address))
             return new(address, steps, null, WalkFault.NonCanonical,
-                "bits 63..47 are not all equal; the CPU raises #GP, not a page fault (SIGSEGV)", null);
-        if (address >= PagingLayout.KernelStart)
+                $"bits 63..{layout.TranslatedBits - 1} are not all equal; the CPU raises #GP, not a page fault (SIGSEGV)", null);
+        if (address >= layout.KernelHalfStart)
             return new(address, steps, null, WalkFault.KernelAddress,
                 "a user-mode access to the kernel half faults (supervisor page, error code U); bad_area_nosemaphore sends SIGSEGV", null);
         if (mm.PgdTable < 0)
             return new(address, steps, null, WalkFault.NoMm, "the process has no address space (not started, exited or killed)", null);
 
-        var layout = k.Layout;
         int table = mm.PgdTable;
         for (int level = 0; level < layout.Levels; level++)
         {

@@ -138,3 +138,46 @@ public class PageWalkTests
         finally { File.Delete(path); }
     }
 }
+
+public class La57MachineTests
+{
+    private static string Yaml(string translation) =>
+        PageWalkTests.Yaml.Replace("swap: 0 }", $"swap: 0, translation: {translation} }}");
+
+    [Fact]
+    public void Five_level_machine_walks_pgd_p4d_pud_pmd_pte()
+    {
+        var m = Sim.Run(Yaml("x86_64_la57"));
+        Assert.Equal(5, m.Kernel.Layout.Levels);
+        var mm = m.Tasks.Single().Mm;
+        // 0x7ffff7ff0abc below 2^48: the new PGD index (bits 56..48) is 0, the old indices move down one level
+        var r = PageWalk.Walk(m.Kernel, mm, 0x7fff_f7ff_0abcUL);
+        Assert.Null(r.Fault);
+        Assert.Equal(["PGD", "P4D", "PUD", "PMD", "PTE"], r.Steps.Select(s => s.Level));
+        Assert.Equal([0, 255, 511, 447, 496], r.Steps.Select(s => s.Index));
+        // 0x0000800000000000 is canonical user space under LA57 (non-canonical under 4-level): no VMA there
+        r = PageWalk.Walk(m.Kernel, mm, 0x0000_8000_0000_0000UL);
+        Assert.Equal(WalkFault.NotMapped, r.Fault);
+        Assert.Equal(WalkFault.NonCanonical, PageWalk.Walk(m.Kernel, mm, 0x0100_0000_0000_0000UL).Fault);
+        Assert.Equal(WalkFault.KernelAddress, PageWalk.Walk(m.Kernel, mm, 0xff11_0000_0000_0000UL).Fault);
+    }
+
+    [Fact]
+    public void The_p4d_counts_in_page_tables_but_not_in_vmpte()
+    {
+        var four = MmSim.Reports.RunReport.Build(Sim.Run(Yaml("x86_64")));
+        var five = MmSim.Reports.RunReport.Build(Sim.Run(Yaml("x86_64_la57")));
+        // VmPTE: PUD + PMD + PTE = 12 kB on both; PageTables adds the PGD, and under LA57 the P4D
+        Assert.Equal(12, four.Processes[0].VmPTE);
+        Assert.Equal(12, five.Processes[0].VmPTE);
+        Assert.Equal(four.Meminfo["PageTables"] + 4, five.Meminfo["PageTables"]);
+    }
+
+    [Fact]
+    public void Bad_translation_is_an_input_error()
+    {
+        Assert.Contains("invalid machine.translation 'arm64'", Assert.Throws<InputException>(() => Sim.Run(Yaml("arm64"))).Message);
+        var ex = Assert.Throws<InputException>(() => Sim.Run(Yaml("x86_64_la57").Replace("page_size: 4KiB", "page_size: 16KiB")));
+        Assert.Contains("needs 4KiB pages", ex.Message);
+    }
+}
