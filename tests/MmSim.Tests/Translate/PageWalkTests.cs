@@ -180,4 +180,12 @@ public class La57MachineTests
         var ex = Assert.Throws<InputException>(() => Sim.Run(Yaml("x86_64_la57").Replace("page_size: 4KiB", "page_size: 16KiB")));
         Assert.Contains("needs 4KiB pages", ex.Message);
     }
+
+    [Fact]
+    public void The_twin_refuses_five_level_paging()
+    {
+        var scenario = MmSim.Workloads.ScenarioLoader.LoadText(Yaml("x86_64_la57"), "test.yaml");
+        var ex = Assert.Throws<InputException>(() => MmSim.Twin.TwinPlan.Build(scenario));
+        Assert.Contains("4-level paging", ex.Message);
+    }
 }
