@@ -129,7 +129,7 @@ internal static class Invariants
         Frame[] frames, Action<ulong> leaf)
     {
         tables++;
-        bytes += k.PageSize;
+        if (level == 0 || k.Layout.CountsInPgtablesBytes(level)) bytes += k.PageSize;
         int pfn = k.Tables.FrameOf(table);
         if (owners[pfn] != 0) throw new InvalidOperationException($"page-table frame {pfn} is owned twice");
         if ((frames[pfn].Flags & (uint)FrameFlags.PageTable) == 0) throw new InvalidOperationException($"pfn {pfn} holds a page table but is not flagged as one");

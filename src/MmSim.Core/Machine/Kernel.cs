@@ -105,7 +105,7 @@ public sealed class Kernel
         Frames = Phys.Frames;
         PageSize = m.PageSize;
         PageShift = Phys.PageShift;
-        Layout = new PagingLayout(PageSize);
+        Layout = new PagingLayout(PageSize, scenario.Machine.Translation == "x86_64_la57");
         Tables = new PageTablePool(Layout.EntriesPerTable);
         Lru = new LruLists(Phys, Events);
         Lru.Activated = () => NonresidentAge++;

@@ -43,7 +43,7 @@ public sealed class FaultHandler
 
     public FaultResult Handle(MmStruct mm, ulong address, AccessKind kind)
     {
-        switch (PagingLayout.Classify(address))
+        switch (_k.Layout.ClassifyAddress(address))
         {
             case AddressKind.Kernel: return new(FaultOutcome.SegvKernel, FaultKind.None, 0, 0);
             case AddressKind.NonCanonical: return new(FaultOutcome.SegvNonCanonical, FaultKind.None, 0, 0);

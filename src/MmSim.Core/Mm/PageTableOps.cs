@@ -71,7 +71,7 @@ public sealed class PageTableOps
                 int child = AllocTable(mm);
                 if (child < 0) { slot = -1; return -1; }
                 t[idx] = Pte.Make(child, TableEntryFlags);
-                mm.PgtablesBytes += _layout.PageSize;
+                if (_layout.CountsInPgtablesBytes(level + 1)) mm.PgtablesBytes += _layout.PageSize;
                 table = child;
             }
             else table = (int)Pte.Pfn(entry);
@@ -149,7 +149,7 @@ public sealed class PageTableOps
             {
                 t[i] = 0;
                 FreeTable(child);
-                mm.PgtablesBytes -= _layout.PageSize;
+                if (_layout.CountsInPgtablesBytes(level + 1)) mm.PgtablesBytes -= _layout.PageSize;
             }
         }
     }

@@ -39,6 +39,9 @@ public sealed class TwinPlan
         if (m.PageSize != 4096)
             throw new InputException(src, m.Line,
                 $"the twin cannot run page_size {Units.FormatSize(m.PageSize)}: it is a real x86-64 VM, whose base page is 4 KiB");
+        if (m.Translation != "x86_64")
+            throw new InputException(src, m.Line,
+                $"the twin cannot run machine.translation {m.Translation}: its VM's kernel uses 4-level paging");
         if (m.MemoryBytes % (1 << 20) != 0)
             throw new InputException(src, m.Line, "the twin needs machine.memory in whole MiB (qemu's -m)");
         long hostLimit = Math.Min(MaxMemoryBytes, HostAvailableBytes() / 2);

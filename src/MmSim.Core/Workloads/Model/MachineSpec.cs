@@ -11,6 +11,10 @@ public sealed class MachineSpec
     /// <summary>Base page size (<c>page_size</c>): a power of two from 4 KiB to 64 KiB. Default 4 KiB.</summary>
     public int PageSize { get; set; } = 4096;
 
+    /// <summary>Paging mode (<c>translation</c>): <c>x86_64</c> (4-level, 48-bit, the default) or
+    /// <c>x86_64_la57</c> (5-level, 57-bit; 4 KiB pages only).</summary>
+    public string Translation { get; set; } = "x86_64";
+
     /// <summary>Size of the swap device (<c>swap</c>), a multiple of the page size; 0 = no swap (the default).</summary>
     public long SwapBytes { get; set; }
 

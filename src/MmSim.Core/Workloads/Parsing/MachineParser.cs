@@ -8,13 +8,14 @@ internal static class MachineParser
 {
     public static readonly string[] Keys =
         ["memory", "page_size", "swap", "kernel_reserved", "cpus", "transparent_hugepage", "time_slice",
-         "tlb_entries", "latency"];
+         "tlb_entries", "latency", "translation"];
 
     public static readonly string[] LatencyKeys =
         ["access", "tlb_miss_per_level", "minor_fault", "major_fault", "disk_read", "disk_write", "swap_read",
          "swap_write"];
 
     private static readonly string[] ThpModes = ["always", "madvise", "never"];
+    private static readonly string[] Translations = ["x86_64", "x86_64_la57"];
 
     public static MachineSpec Parse(string source, YamlNode? node)
     {
@@ -61,6 +62,15 @@ internal static class MachineParser
                 throw map.Error("transparent_hugepage",
                     $"invalid machine.transparent_hugepage '{thp}'{Suggest.Expected(thp, ThpModes)}");
             spec.TransparentHugepage = thp;
+        }
+        if (map.String("translation") is { } translation)
+        {
+            if (!Translations.Contains(translation))
+                throw map.Error("translation",
+                    $"invalid machine.translation '{translation}'{Suggest.Expected(translation, Translations)}");
+            if (translation == "x86_64_la57" && spec.PageSize != 4096)
+                throw map.Error("translation", $"machine.translation x86_64_la57 needs 4KiB pages, got page_size {Units.FormatSize(spec.PageSize)}");
+            spec.Translation = translation;
         }
         if (map.Time("time_slice") is { } slice)
         {
