@@ -15,6 +15,7 @@ public static class Program
         TwinCommand.Create,
         ReplayCommand.Create,
         PoliciesCommand.Create,
+        CacheCommand.Create,
     ];
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
