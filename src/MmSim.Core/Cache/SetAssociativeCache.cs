@@ -51,27 +51,32 @@ public sealed class SetAssociativeCache
         ulong set = _pow2 ? block & _setMask : block % _sets;
         int first = (int)set * _ways, end = first + _ways;
         long now = ++_clock;
-        int empty = -1;
+        // One pass: look for the tag and keep the line with the smallest stamp (an invalid line's 0 is smallest).
+        int oldest = first;
+        long oldestStamp = long.MaxValue;
         for (int i = first; i < end; i++)
         {
-            if (_stamps[i] == 0) { if (empty < 0) empty = i; continue; }
-            if (_tags[i] != block) continue;
-            Hits++;
-            if (_lru) _stamps[i] = now;
-            if (write)
+            long st = _stamps[i];
+            if (st != 0 && _tags[i] == block)
             {
-                if (_writeBack) _dirty[i] = true;
-                else WritesThrough++;
+                Hits++;
+                if (_lru) _stamps[i] = now;
+                if (write)
+                {
+                    if (_writeBack) _dirty[i] = true;
+                    else WritesThrough++;
+                }
+                return AccessResult.Hit;
             }
-            return AccessResult.Hit;
+            if (st < oldestStamp) { oldestStamp = st; oldest = i; }
         }
         Misses++;
         if (write && !_writeAllocate) { WritesThrough++; return AccessResult.Miss; }
         var result = AccessResult.Miss;
-        int victim = empty;
-        if (victim < 0)
+        int victim = oldest;
+        if (oldestStamp != 0)
         {
-            victim = _random ? first + (int)(NextRandom() % (ulong)_ways) : Oldest(first, end);
+            if (_random) victim = first + (int)(NextRandom() % (ulong)_ways);
             Evictions++;
             result |= AccessResult.Eviction;
             if (_dirty[victim]) { DirtyEvictions++; result |= AccessResult.DirtyEviction; }
@@ -81,13 +86,6 @@ public sealed class SetAssociativeCache
         _dirty[victim] = write && _writeBack;
         if (write && !_writeBack) WritesThrough++;
         return result;
-    }
-
-    private int Oldest(int first, int end)
-    {
-        int best = first;
-        for (int i = first + 1; i < end; i++) if (_stamps[i] < _stamps[best]) best = i;
-        return best;
     }
 
     private ulong NextRandom()
