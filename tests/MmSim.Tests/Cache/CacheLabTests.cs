@@ -90,3 +90,30 @@ public class CacheLabTests
         Assert.Equal(2, CacheCli.Run("cache", "-s", "1", "-E", "1", "-b", "1", "-t", CacheCli.Data("yi.trace"), "--policy", "mru").Code);
     }
 }
+
+public class CacheOptionTests
+{
+    [Fact]
+    public void Policies_and_write_options_reach_the_cache()
+    {
+        string t = CacheCli.Data("trans.trace");
+        string[] g = ["cache", "-s", "2", "-E", "2", "-b", "3", "-t", t];
+        var lru = CacheCli.Run(g);
+        var fifo = CacheCli.Run([.. g, "--policy", "fifo"]);
+        var rnd1 = CacheCli.Run([.. g, "--policy", "random", "--seed", "5"]);
+        var rnd2 = CacheCli.Run([.. g, "--policy", "random", "--seed", "5"]);
+        Assert.Equal("hits:201 misses:37 evictions:29\n", lru.Out);
+        Assert.Equal("hits:192 misses:46 evictions:38\n", fifo.Out);
+        Assert.Equal(rnd1.Out, rnd2.Out);
+        var wt = CacheCli.Run([.. g, "--write-through", "--json"]);
+        Assert.Contains("\"dirty_evictions\": 0", wt.Out);
+    }
+
+    [Fact]
+    public void Verbose_is_for_a_single_cache()
+    {
+        var r = CacheCli.Run("cache", "--hierarchy", "default", "-t", CacheCli.Data("yi.trace"), "-v");
+        Assert.Equal(2, r.Code);
+        Assert.Contains("not with --hierarchy", r.Err);
+    }
+}
