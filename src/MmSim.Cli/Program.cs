@@ -16,6 +16,7 @@ public static class Program
         ReplayCommand.Create,
         PoliciesCommand.Create,
         TranslateCommand.Create,
+        CacheCommand.Create,
     ];
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
