@@ -58,6 +58,11 @@ public static class CompareRuns
             t.AddRow(Row($"{p.Name}: VmRSS kB", reports.Select(r => Proc(r, p.Pid)?.VmRSS.ToString() ?? "-")));
             t.AddRow(Row($"{p.Name}: VmSwap kB", reports.Select(r => Proc(r, p.Pid)?.VmSwap.ToString() ?? "-")));
             t.AddRow(Row($"{p.Name}: stalled ms", reports.Select(r => Proc(r, p.Pid) is { } x ? (x.StallNs / 1e6).ToString("F3") : "-")));
+            if (TlbKey(key))
+            {
+                t.AddRow(Row($"{p.Name}: TLB hits/misses", reports.Select(r => Proc(r, p.Pid) is { } x ? $"{x.TlbHits}/{x.TlbMisses}" : "-")));
+                t.AddRow(Row($"{p.Name}: EAT ns", reports.Select(r => Proc(r, p.Pid)?.EatNs is { } e ? e.ToString("0.###") : "-")));
+            }
         }
         foreach (var counter in Counters)
         {
@@ -75,6 +80,11 @@ public static class CompareRuns
     private static string Fate(RunReport r, int pid) => Proc(r, pid) is { } p
         ? p.State == "killed" ? $"killed ({p.Signal})" : p.State == "running" ? "survived" : p.State
         : "-";
+
+    /// <summary>Comparing a TLB setting adds each process's TLB counts and EAT (other comparisons are unchanged).</summary>
+    private static bool TlbKey(string key) =>
+        key.StartsWith("machine.tlb", StringComparison.Ordinal) || key is "machine.pcid" or "machine.latency.tlb"
+        or "machine.latency.access" or "machine.translation";
 
     private static string[] Row(string label, IEnumerable<string> cells) => [Markup.Escape(label), .. cells.Select(Markup.Escape)];
 }

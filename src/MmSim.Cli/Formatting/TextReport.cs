@@ -57,6 +57,18 @@ public static class TextReport
         }
         c.Write(t);
         c.WriteLine("(figures of exited processes are as they were just before exit)");
+        foreach (var p in r.Processes)
+        {
+            long lookups = p.TlbHits + p.TlbMisses;
+            if (lookups == 0 && p.InternalFragmentationBytes == 0) continue;
+            string l2 = p.TlbL2Hits is { } h2 ? $"; L2 {h2} hits, {p.TlbL2Misses} misses" : "";
+            string ratio = lookups > 0 ? $", hit ratio {(double)p.TlbHits / lookups:0.####}" : "";
+            string eat = p.EatNs is { } e ? $"; EAT {e:0.###} ns" : "";
+            c.WriteLine(Markup.Escape($"pid {p.Pid} {p.Name}: TLB {p.TlbHits} hits, {p.TlbMisses} misses{ratio}{l2}{eat}; " +
+                                      $"internal fragmentation {p.InternalFragmentationBytes} bytes"));
+        }
+        if (r.InternalFragmentationBytes > 0)
+            c.WriteLine($"internal fragmentation, all processes: {r.InternalFragmentationBytes} bytes");
         c.WriteLine();
     }
 

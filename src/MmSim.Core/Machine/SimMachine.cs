@@ -92,7 +92,8 @@ public sealed class SimMachine
     /// <summary>A new address space with its own anon_vma family, registered for the reverse map.</summary>
     public MmStruct NewMm(int? family = null)
     {
-        var mm = new MmStruct(_nextMmId++, Scenario.Machine.TlbEntries);
+        var mm = new MmStruct(_nextMmId++, new Tlb(Scenario.Machine.TlbEntries,
+            Scenario.Machine.TlbWays, Scenario.Machine.TlbL2Entries, Scenario.Machine.TlbL2Ways));
         Kernel.MmById.Add(mm);
         if (family is int f) mm.AnonVma = f;
         else
@@ -119,7 +120,7 @@ public sealed class SimMachine
         long expected = EstimateAccesses();
         long lastReport = 0;
         var sched = new Scheduler(_tasks, Executor, Scenario.Machine.Cpus, Scenario.Machine.TimeSliceNs, Spawn,
-            _options.SampleIntervalNs, _options.SampleIntervalNs > 0 ? Sample : null);
+            _options.SampleIntervalNs, _options.SampleIntervalNs > 0 ? Sample : null) { Pcid = Scenario.Machine.Pcid };
         _sched = sched;
         int kswapd = sched.AddThread(Kswapd);
         Kswapd.Schedule = at => sched.Wake(kswapd, at);

@@ -36,7 +36,7 @@ public sealed class Fork
                 if (!_overcommit.VmEnoughMemory(child, pages)) return false;
                 child.CommittedPages += pages;
             }
-            var c = new Vma { Start = v.Start, End = v.End, Flags = v.Flags, Name = v.Name, File = v.File, PgOff = v.PgOff };
+            var c = new Vma { Start = v.Start, End = v.End, Flags = v.Flags, Name = v.Name, File = v.File, PgOff = v.PgOff, TailWaste = v.TailWaste };
             child.Vmas.Add(c);
             c.File?.Mappings.Add((child, c));
             vmaMap[v] = c;

@@ -38,10 +38,12 @@ public sealed class MmStruct
     /// <summary>Pages charged to Committed_AS by this mm (private writable mappings).</summary>
     public long CommittedPages;
 
-    public MmStruct(int id, int tlbEntries)
+    public MmStruct(int id, int tlbEntries) : this(id, new Tlb(tlbEntries)) { }
+
+    public MmStruct(int id, Tlb tlb)
     {
         Id = id;
-        Tlb = new Tlb(tlbEntries);
+        Tlb = tlb;
     }
 
     public long Rss => RssAnon + RssFile + RssShmem;

@@ -31,6 +31,9 @@ public sealed class Vma
     public long PgOff;
     /// <summary>The read-ahead state of the file opened for this mapping (its struct file's f_ra).</summary>
     public RaState? Ra;
+    /// <summary>Internal fragmentation: bytes of the last page that the mapping was not asked for (mmap rounds the
+    /// length up to whole pages; the rest of the page is mapped but unused).</summary>
+    public ulong TailWaste;
 
     public bool IsAnonymous => File is null;
     public ulong Length => End - Start;

@@ -47,39 +47,62 @@ public sealed class Mmu
         long vpn = (long)(address >> _pageShift);
         var tlb = mm.Tlb;
         ref var e = ref tlb.Lookup(vpn);
-        if (e.Vpn == vpn)
+        if (e.Vpn == vpn) return Hit(tlb, ref e, kind, content);
+        return Miss(mm, address, vpn, kind, content, ref e);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Hit(Tlb tlb, ref Tlb.Entry e, AccessKind kind, int content)
+    {
+        ulong pte = e.Pte;
+        if (kind == AccessKind.Read)
         {
-            ulong pte = e.Pte;
-            if (kind == AccessKind.Read)
+            tlb.Hits++;
+            return TlbHit;
+        }
+        if (kind == AccessKind.Write)
+        {
+            if ((pte & Pte.Write) != 0)
             {
+                if ((pte & Pte.Dirty) == 0)
+                {
+                    // The CPU writes the dirty bit back to the page table on the first store.
+                    _pool[e.Table][e.Slot] |= Pte.Dirty;
+                    e.Pte = pte | Pte.Dirty;
+                }
+                _frames[Pte.Pfn(pte)].Content = content;
                 tlb.Hits++;
                 return TlbHit;
             }
-            if (kind == AccessKind.Write)
-            {
-                if ((pte & Pte.Write) != 0)
-                {
-                    if ((pte & Pte.Dirty) == 0)
-                    {
-                        // The CPU writes the dirty bit back to the page table on the first store.
-                        _pool[e.Table][e.Slot] |= Pte.Dirty;
-                        e.Pte = pte | Pte.Dirty;
-                    }
-                    _frames[Pte.Pfn(pte)].Content = content;
-                    tlb.Hits++;
-                    return TlbHit;
-                }
-                return Fault;
-            }
-            if ((pte & Pte.NoExec) == 0) { tlb.Hits++; return TlbHit; }
             return Fault;
         }
-        return Walk(mm, address, vpn, kind, content, ref e);
+        if ((pte & Pte.NoExec) == 0) { tlb.Hits++; return TlbHit; }
+        return Fault;
     }
 
-    private int Walk(MmStruct mm, ulong address, long vpn, AccessKind kind, int content, ref Tlb.Entry e)
+    private int Miss(MmStruct mm, ulong address, long vpn, AccessKind kind, int content, ref Tlb.Entry e)
     {
-        mm.Tlb.Misses++;
+        var tlb = mm.Tlb;
+        if (!tlb.HasL2) return Walk(mm, address, vpn, kind, content, ref e, ref e);
+        ref var e2 = ref tlb.LookupL2(vpn);
+        if (e2.Vpn == vpn)
+        {
+            // A first-level miss served by the second level: no walk; the entry moves up to the first level.
+            tlb.Misses++;
+            tlb.L2Hits++;
+            tlb.Fill(ref e, vpn, e2.Pte, e2.Table, e2.Slot);
+            int r = Hit(tlb, ref e, kind, content);
+            if (r == TlbHit) tlb.Hits--; // counted as a first-level miss, not a hit
+            return r;
+        }
+        tlb.L2Misses++;
+        return Walk(mm, address, vpn, kind, content, ref e, ref e2);
+    }
+
+    private int Walk(MmStruct mm, ulong address, long vpn, AccessKind kind, int content, ref Tlb.Entry e, ref Tlb.Entry e2)
+    {
+        var tlb = mm.Tlb;
+        tlb.Misses++;
         if (mm.PgdTable < 0) return Fault;
         int table = mm.PgdTable;
         for (int level = 0; level < _levels - 1; level++)
@@ -104,10 +127,8 @@ public sealed class Mmu
             pte |= Pte.Accessed;
         }
         t[slot] = pte;
-        e.Vpn = vpn;
-        e.Pte = pte;
-        e.Table = table;
-        e.Slot = slot;
+        tlb.Fill(ref e, vpn, pte, table, slot);
+        if (!Unsafe.AreSame(ref e, ref e2)) tlb.Fill(ref e2, vpn, pte, table, slot);
         return Walked;
     }
 }

@@ -16,6 +16,8 @@ public sealed class RunReport
     [JsonPropertyName("machine")] public MachineInfo Machine { get; init; } = new();
     [JsonPropertyName("simulated_ns")] public long SimulatedNs { get; init; }
     [JsonPropertyName("processes")] public List<ProcessReport> Processes { get; init; } = new();
+    /// <summary>The processes' internal fragmentation, summed.</summary>
+    [JsonPropertyName("internal_fragmentation_bytes")] public long InternalFragmentationBytes { get; set; }
     [JsonPropertyName("meminfo")] public OrderedDictionary<string, long> Meminfo { get; init; } = new();
     [JsonPropertyName("vmstat")] public OrderedDictionary<string, long> Vmstat { get; init; } = new();
     [JsonPropertyName("buddyinfo")] public List<string> Buddyinfo { get; init; } = new();
@@ -82,7 +84,8 @@ public sealed class RunReport
             Buddyinfo = k.Phys.FormatBuddyInfo().Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList(),
         };
         foreach (var z in k.Phys.Zones) report.Watermarks.Add(ZoneReport.Of(z));
-        foreach (var t in m.Tasks) report.Processes.Add(ProcessReport.Of(t, k, m.Oom.OomScore(t)));
+        foreach (var t in m.Tasks) report.Processes.Add(ProcessReport.Of(t, k, m.Oom.OomScore(t), s.Machine));
+        report.InternalFragmentationBytes = report.Processes.Sum(p => p.InternalFragmentationBytes);
         foreach (var e in k.Log.Events) report.Events.Add(new EventReport(e.TimeNs, e.Type, e.Pid, e.Message));
         return report;
     }
@@ -154,6 +157,13 @@ public sealed class ProcessReport
     [JsonPropertyName("accesses")] public long Accesses { get; init; }
     [JsonPropertyName("tlb_hits")] public long TlbHits { get; init; }
     [JsonPropertyName("tlb_misses")] public long TlbMisses { get; init; }
+    /// <summary>First-level misses found in the second-level TLB, and those that were walked (with one configured).</summary>
+    [JsonPropertyName("tlb_l2_hits")] public long? TlbL2Hits { get; init; }
+    [JsonPropertyName("tlb_l2_misses")] public long? TlbL2Misses { get; init; }
+    /// <summary>Effective access time from this process's TLB counts and the configured latencies (null with no accesses).</summary>
+    [JsonPropertyName("eat_ns")] public double? EatNs { get; init; }
+    /// <summary>Bytes mapped but not asked for in the last page of each mapping.</summary>
+    [JsonPropertyName("internal_fragmentation_bytes")] public long InternalFragmentationBytes { get; init; }
     [JsonPropertyName("start_ns")] public long StartNs { get; init; }
     [JsonPropertyName("end_ns")] public long EndNs { get; init; }
     [JsonPropertyName("cpu_ns")] public long CpuNs { get; init; }
@@ -162,9 +172,11 @@ public sealed class ProcessReport
     [JsonPropertyName("stall_ns")] public long StallNs { get; init; }
     [JsonPropertyName("direct_reclaims")] public long DirectReclaims { get; init; }
 
-    public static ProcessReport Of(SimTask t, Kernel k, long oomScore)
+    public static ProcessReport Of(SimTask t, Kernel k, long oomScore, Workloads.MachineSpec machine)
     {
         var s = t.Final ?? MmSnapshot.Of(t.Mm);
+        var tlb = t.Mm.Tlb;
+        long walks = tlb.HasL2 ? tlb.L2Misses : tlb.Misses;
         long Kb(long pages) => k.PagesToKb(pages);
         return new ProcessReport
         {
@@ -177,6 +189,10 @@ public sealed class ProcessReport
             RssShmem = Kb(s.RssShmem), VmData = Kb(s.DataVm), VmStk = Kb(s.StackVm),
             VmPTE = s.PgtablesBytes >> 10, VmSwap = Kb(s.SwapEnts),
             Accesses = t.Accesses, TlbHits = t.Mm.Tlb.Hits, TlbMisses = t.Mm.Tlb.Misses,
+            TlbL2Hits = tlb.HasL2 ? tlb.L2Hits : null, TlbL2Misses = tlb.HasL2 ? tlb.L2Misses : null,
+            EatNs = Translate.EffectiveAccessTime.Measured(tlb.Hits, tlb.HasL2 ? tlb.L2Hits : 0, walks, tlb.HasL2,
+                machine.Latency.TlbNs, machine.Latency.AccessNs, k.Layout.Levels),
+            InternalFragmentationBytes = s.InternalFragBytes,
             StartNs = t.StartNs, EndNs = t.EndNs, CpuNs = t.CpuNs, IoWaitNs = t.IoWaitNs, SleepNs = t.SleepNs,
             StallNs = t.StallNs, DirectReclaims = t.DirectReclaims, OomScore = oomScore,
         };

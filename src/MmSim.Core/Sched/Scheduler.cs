@@ -61,6 +61,8 @@ public sealed class Scheduler
         Push(at, Kind.Thread, thread); // an earlier wake-up supersedes a later one (which is then skipped)
     }
     public long ContextSwitches { get; private set; }
+    /// <summary>With PCID the TLB entries are tagged by address space: a context switch keeps them.</summary>
+    public bool Pcid { get; init; }
 
     public Scheduler(List<SimTask> tasks, StepExecutor exec, int cpus, long sliceNs,
         Func<SimTask, long, bool> spawn, long sampleIntervalNs, Action<long>? sample)
@@ -150,7 +152,7 @@ public sealed class Scheduler
             if (!ReferenceEquals(_lastOnCpu[cpu], t))
             {
                 // No PCID: switching address spaces flushes the TLB (switch_mm_irqs_off → CR3 write).
-                if (_lastOnCpu[cpu] is not null) { t.Mm.Tlb.FlushAll(); ContextSwitches++; }
+                if (_lastOnCpu[cpu] is not null) { if (!Pcid) t.Mm.Tlb.FlushAll(); ContextSwitches++; }
                 _lastOnCpu[cpu] = t;
             }
             _cpuBusy[cpu] = true;

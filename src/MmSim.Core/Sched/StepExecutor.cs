@@ -154,6 +154,7 @@ public sealed class StepExecutor
                 $"mmap of {Units.FormatSize(a.SizeBytes)} for '{a.Name}' failed: {err} (vm.overcommit_memory={_k.Vm.OvercommitMemory})");
             return Finished;
         }
+        vma.TailWaste += (ulong)(-a.SizeBytes & (_k.PageSize - 1));
         task.Regions[a.Name] = vma;
         return Finished;
     }
@@ -171,6 +172,7 @@ public sealed class StepExecutor
             _k.Log.Add(now, EventTypes.Enomem, task.Pid, $"mmap of {m.Path} failed: {err}");
             return Finished;
         }
+        vma.TailWaste += (ulong)(-length & (_k.PageSize - 1));
         task.Regions[m.Name] = vma;
         return Finished;
     }

@@ -23,4 +23,19 @@ public static class EffectiveAccessTime
     /// <summary>The slowdown against a memory access with no translation at all.</summary>
     public static double Overhead(double hitRatio, double tlb, double memory, int levels) =>
         Compute(hitRatio, tlb, memory, levels) / memory - 1;
+
+    /// <summary>
+    /// The effective access time measured from a run's TLB counts: <paramref name="l1Hits"/> cost TLB + memory,
+    /// <paramref name="l2Hits"/> (first-level misses found in the second level) 2 × TLB + memory, and
+    /// <paramref name="walks"/> TLB (2 × TLB with a second level) + (levels + 1) × memory, averaged over the
+    /// lookups. With no second level it is the textbook formula with the measured hit ratio. Null with no lookups.
+    /// </summary>
+    public static double? Measured(long l1Hits, long l2Hits, long walks, bool hasL2, double tlb, double memory, int levels)
+    {
+        long lookups = l1Hits + l2Hits + walks;
+        if (lookups == 0) return null;
+        double total = l1Hits * (tlb + memory) + l2Hits * (2 * tlb + memory)
+                       + walks * ((hasL2 ? 2 : 1) * tlb + (levels + 1) * memory);
+        return Math.Round(total / lookups, 3);
+    }
 }

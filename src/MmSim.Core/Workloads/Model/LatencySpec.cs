@@ -9,6 +9,10 @@ public sealed class LatencySpec
     /// <summary><c>access</c>: one memory access that hits the TLB. Default 100 ns (a DRAM access).</summary>
     public long AccessNs { get; set; } = 100;
 
+    /// <summary><c>tlb</c>: one TLB lookup, used only for the reported effective access time (<c>eat_ns</c>).
+    /// Default 1 ns.</summary>
+    public long TlbNs { get; set; } = 1;
+
     /// <summary><c>tlb_miss_per_level</c>: each page-table level read by the page walk after a TLB miss
     /// (4 levels on x86-64). Default 100 ns.</summary>
     public long TlbMissPerLevelNs { get; set; } = 100;

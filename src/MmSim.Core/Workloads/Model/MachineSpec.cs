@@ -32,9 +32,23 @@ public sealed class MachineSpec
     /// <summary>Scheduler time slice (<c>time_slice</c>). Default 4 ms (CONFIG_HZ=250).</summary>
     public long TimeSliceNs { get; set; } = 4_000_000;
 
-    /// <summary>Entries of the (single-level, fully associative) TLB per CPU (<c>tlb_entries</c>); 0 = no TLB.
+    /// <summary>Entries of the first-level TLB of each address space (<c>tlb_entries</c>), a power of two.
     /// Default 64 (an L1 dTLB).</summary>
     public int TlbEntries { get; set; } = 64;
+
+    /// <summary>Associativity of the first-level TLB (<c>tlb_ways</c>): 1 = direct-mapped (the default),
+    /// <c>tlb_entries</c> = fully associative; least recently used replaced within a set.</summary>
+    public int TlbWays { get; set; } = 1;
+
+    /// <summary>Entries of the second-level TLB (<c>tlb_l2_entries</c>); 0 = none (the default).</summary>
+    public int TlbL2Entries { get; set; }
+
+    /// <summary>Associativity of the second-level TLB (<c>tlb_l2_ways</c>). Default 1.</summary>
+    public int TlbL2Ways { get; set; } = 1;
+
+    /// <summary><c>pcid</c>: TLB entries tagged by address space, kept across context switches. Default false:
+    /// a context switch flushes the TLB (a CR3 write without PCID).</summary>
+    public bool Pcid { get; set; }
 
     /// <summary>The cost model (<c>latency:</c>).</summary>
     public LatencySpec Latency { get; set; } = new();

@@ -8,10 +8,10 @@ internal static class MachineParser
 {
     public static readonly string[] Keys =
         ["memory", "page_size", "swap", "kernel_reserved", "cpus", "transparent_hugepage", "time_slice",
-         "tlb_entries", "latency", "translation"];
+         "tlb_entries", "tlb_ways", "tlb_l2_entries", "tlb_l2_ways", "pcid", "latency", "translation"];
 
     public static readonly string[] LatencyKeys =
-        ["access", "tlb_miss_per_level", "minor_fault", "major_fault", "disk_read", "disk_write", "swap_read",
+        ["access", "tlb", "tlb_miss_per_level", "minor_fault", "major_fault", "disk_read", "disk_write", "swap_read",
          "swap_write"];
 
     private static readonly string[] ThpModes = ["always", "madvise", "never"];
@@ -77,7 +77,26 @@ internal static class MachineParser
             if (slice <= 0) throw map.Error("time_slice", "machine.time_slice must be positive");
             spec.TimeSliceNs = slice;
         }
-        spec.TlbEntries = map.Int("tlb_entries", 0, 1 << 20) ?? spec.TlbEntries;
+        spec.TlbEntries = map.Int("tlb_entries", 1, 1 << 20) ?? spec.TlbEntries;
+        if (!BitOperations.IsPow2(spec.TlbEntries))
+            throw map.Error("tlb_entries", $"machine.tlb_entries must be a power of two, got {spec.TlbEntries}");
+        spec.TlbWays = map.Int("tlb_ways", 1, 1 << 20) ?? spec.TlbWays;
+        if (!BitOperations.IsPow2(spec.TlbWays) || spec.TlbWays > spec.TlbEntries)
+            throw map.Error("tlb_ways",
+                $"machine.tlb_ways must be a power of two no larger than machine.tlb_entries ({spec.TlbEntries}), got {spec.TlbWays}");
+        spec.TlbL2Entries = map.Int("tlb_l2_entries", 0, 1 << 20) ?? spec.TlbL2Entries;
+        if (spec.TlbL2Entries != 0 && !BitOperations.IsPow2(spec.TlbL2Entries))
+            throw map.Error("tlb_l2_entries", $"machine.tlb_l2_entries must be a power of two (or 0, no second level), got {spec.TlbL2Entries}");
+        if (map.Has("tlb_l2_ways"))
+        {
+            if (spec.TlbL2Entries == 0)
+                throw map.Error("tlb_l2_ways", "machine.tlb_l2_ways needs machine.tlb_l2_entries (a second-level TLB)");
+            spec.TlbL2Ways = map.Int("tlb_l2_ways", 1, 1 << 20)!.Value;
+            if (!BitOperations.IsPow2(spec.TlbL2Ways) || spec.TlbL2Ways > spec.TlbL2Entries)
+                throw map.Error("tlb_l2_ways",
+                    $"machine.tlb_l2_ways must be a power of two no larger than machine.tlb_l2_entries ({spec.TlbL2Entries}), got {spec.TlbL2Ways}");
+        }
+        spec.Pcid = map.Bool("pcid") ?? spec.Pcid;
         if (map.Get("latency") is { } latency) spec.Latency = ParseLatency(source, latency);
         return spec;
     }
@@ -90,6 +109,7 @@ internal static class MachineParser
             throw YamlScalars.Error(source, map.At("disk_read"),
                 "machine.latency.disk_read is another name for major_fault; give only one of them");
         spec.AccessNs = map.Time("access") ?? spec.AccessNs;
+        spec.TlbNs = map.Time("tlb") ?? spec.TlbNs;
         spec.TlbMissPerLevelNs = map.Time("tlb_miss_per_level") ?? spec.TlbMissPerLevelNs;
         spec.MinorFaultNs = map.Time("minor_fault") ?? spec.MinorFaultNs;
         spec.MajorFaultNs = map.Time("major_fault") ?? map.Time("disk_read") ?? spec.MajorFaultNs;
