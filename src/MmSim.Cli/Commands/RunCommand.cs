@@ -68,9 +68,13 @@ public static class RunCommand
                 FaultEventLimit = faultEvents,
                 Progress = progress.Report,
             });
+            long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+            int gen0Before = GC.CollectionCount(0);
             var sw = Stopwatch.StartNew();
             progress.Run(machine);
             sw.Stop();
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+            int gen0 = GC.CollectionCount(0) - gen0Before;
             var report = RunReport.Build(machine);
             if (timelinePath is not null) TimelineCsv.Write(timelinePath, machine.Timeline);
             if (plotPath is not null)
@@ -82,7 +86,8 @@ public static class RunCommand
             {
                 long accesses = machine.Executor.TotalAccesses;
                 double secs = Math.Max(sw.Elapsed.TotalSeconds, 1e-9);
-                stderr.WriteLine($"mmsim: {accesses:N0} simulated accesses in {secs:F3} s of wall time in the run loop: {accesses / secs / 1e6:F1} M accesses/s");
+                stderr.WriteLine($"mmsim: {accesses:N0} simulated accesses in {secs:F3} s of wall time in the run loop: {accesses / secs / 1e6:F1} M accesses/s; " +
+                    $"{allocated / Math.Max(accesses, 1.0):F2} B allocated per access, {gen0} gen0 collections");
             }
             return ExitCodes.Ok;
         });

@@ -15,9 +15,8 @@ public sealed class Rmap
 {
     private readonly Kernel _k;
     private readonly PageTableOps _pt;
-    private readonly List<Mapping> _found = new();
 
-    public readonly record struct Mapping(MmStruct Mm, Vma Vma, int Table, int Slot, ulong Address);
+    public readonly record struct Mapping(MmStruct Mm, Vma Vma, int Slot, ulong Address);
 
     public Rmap(Kernel kernel, PageTableOps pageTables)
     {
@@ -25,42 +24,70 @@ public sealed class Rmap
         _pt = pageTables;
     }
 
-    /// <summary>rmap_walk: every PTE that maps <paramref name="pfn"/> (the list is reused: copy it to keep it).</summary>
-    public List<Mapping> Walk(int pfn)
+    /// <summary>What rmap_walk calls for each PTE mapping the page (rmap_walk_control.rmap_one).</summary>
+    private interface IRmapOne
     {
-        _found.Clear();
+        void Visit(MmStruct mm, Vma vma, ulong[] table, int slot, ulong address);
+    }
+
+    /// <summary>
+    /// rmap_walk: calls <paramref name="one"/> for every PTE that maps <paramref name="pfn"/>. Generic over a
+    /// struct visitor so the JIT specialises each caller's loop: no list, no delegate, no allocation per page.
+    /// </summary>
+    private void RmapWalk<T>(int pfn, ref T one) where T : struct, IRmapOne
+    {
         ref var f = ref _k.Frames[pfn];
         if ((f.Flags & (uint)FrameFlags.File) != 0)
         {
+            // rmap_walk_file: the file's i_mmap, each VMA covering the page's index.
             var file = _k.Files[f.Owner];
             long index = f.Index;
             foreach (var (mm, vma) in file.Mappings)
             {
                 long pages = vma.PageCount(_k.PageShift);
                 if (index < vma.PgOff || index >= vma.PgOff + pages) continue;
-                Probe(mm, vma, vma.Start + ((ulong)(index - vma.PgOff) << _k.PageShift), pfn);
+                Probe(mm, vma, vma.Start + ((ulong)(index - vma.PgOff) << _k.PageShift), pfn, ref one);
             }
         }
         else if ((f.Flags & (uint)FrameFlags.Anon) != 0 && f.Owner >= 0)
         {
+            // rmap_walk_anon: every address space of the anon_vma family, at the page's own address.
             ulong address = (ulong)SwapSlotBits.Vpn(f) << _k.PageShift;
-            foreach (var mm in _k.AnonVmas[f.Owner])
+            var family = _k.AnonVmas[f.Owner];
+            for (int i = 0; i < family.Count; i++)
             {
+                var mm = family[i];
                 var vma = mm.FindVma(address);
                 if (vma is null || !vma.IsAnonymous && (vma.Flags & VmFlags.Shared) != 0) continue;
-                Probe(mm, vma, address, pfn);
+                Probe(mm, vma, address, pfn, ref one);
             }
         }
-        return _found;
     }
 
-    private void Probe(MmStruct mm, Vma vma, ulong address, int pfn)
+    /// <summary>page_vma_mapped_walk: is the PTE at this address present and mapping this very frame?</summary>
+    private void Probe<T>(MmStruct mm, Vma vma, ulong address, int pfn, ref T one) where T : struct, IRmapOne
     {
         int table = _pt.Walk(mm, address, out int slot);
         if (table < 0) return;
-        ulong pte = _k.Tables[table][slot];
+        var t = _k.Tables[table];
+        ulong pte = t[slot];
         if ((pte & Pte.Present) == 0 || (pte & Pte.Special) != 0 || Pte.Pfn(pte) != pfn) return;
-        _found.Add(new Mapping(mm, vma, table, slot, address));
+        one.Visit(mm, vma, t, slot, address);
+    }
+
+    /// <summary>Collects the mappings (for tests and inspection; reclaim uses the visitors below).</summary>
+    public List<Mapping> Walk(int pfn)
+    {
+        var c = new Collect { Found = new List<Mapping>() };
+        RmapWalk(pfn, ref c);
+        return c.Found;
+    }
+
+    private struct Collect : IRmapOne
+    {
+        public List<Mapping> Found;
+        public void Visit(MmStruct mm, Vma vma, ulong[] table, int slot, ulong address) =>
+            Found.Add(new Mapping(mm, vma, slot, address));
     }
 
     /// <summary>
@@ -70,19 +97,26 @@ public sealed class Rmap
     /// </summary>
     public int Referenced(int pfn, out VmFlags vmFlags)
     {
-        vmFlags = VmFlags.None;
-        int young = 0;
-        foreach (var m in Walk(pfn))
+        var r = new FolioReferencedOne();
+        RmapWalk(pfn, ref r);
+        vmFlags = r.VmFlags;
+        return r.Young;
+    }
+
+    private struct FolioReferencedOne : IRmapOne
+    {
+        public int Young;
+        public VmFlags VmFlags;
+
+        public void Visit(MmStruct mm, Vma vma, ulong[] table, int slot, ulong address)
         {
-            vmFlags |= m.Vma.Flags;
-            var t = _k.Tables[m.Table];
-            if ((t[m.Slot] & Pte.Accessed) != 0)
+            VmFlags |= vma.Flags;
+            if ((table[slot] & Pte.Accessed) != 0)
             {
-                t[m.Slot] &= ~Pte.Accessed;
-                young++;
+                table[slot] &= ~Pte.Accessed;
+                Young++;
             }
         }
-        return young;
     }
 
     /// <summary>
@@ -92,40 +126,49 @@ public sealed class Rmap
     /// </summary>
     public int TryToUnmap(int pfn)
     {
+        var u = new TryToUnmapOne { K = _k, Pfn = pfn };
         ref var f = ref _k.Frames[pfn];
-        bool anon = (f.Flags & (uint)FrameFlags.Anon) != 0;
-        int slot = anon ? SwapSlotBits.Slot(f) : -1;
-        int n = 0;
-        foreach (var m in Walk(pfn))
+        u.Anon = (f.Flags & (uint)FrameFlags.Anon) != 0;
+        u.Slot = u.Anon ? SwapSlotBits.Slot(f) : -1;
+        RmapWalk(pfn, ref u);
+        if (u.Removed > 0 && f.MapCount == 0)
         {
-            var t = _k.Tables[m.Table];
-            ulong pte = t[m.Slot];
+            if (u.Anon) _k.NrAnonMapped--;
+            else _k.NrFileMapped--;
+        }
+        return u.Removed;
+    }
+
+    private struct TryToUnmapOne : IRmapOne
+    {
+        public Kernel K;
+        public int Pfn, Slot, Removed;
+        public bool Anon;
+
+        public void Visit(MmStruct mm, Vma vma, ulong[] t, int slot, ulong address)
+        {
+            ref var f = ref K.Frames[Pfn];
+            ulong pte = t[slot];
             if ((pte & Pte.Dirty) != 0 && (f.Flags & (uint)FrameFlags.Dirty) == 0)
             {
-                if (anon) f.Flags |= (uint)FrameFlags.Dirty;
-                else if ((m.Vma.Flags & VmFlags.Shared) != 0) _k.Writeback!.MarkDirty(pfn, _k.Now);
+                if (Anon) f.Flags |= (uint)FrameFlags.Dirty;
+                else if ((vma.Flags & VmFlags.Shared) != 0) K.Writeback!.MarkDirty(Pfn, K.Now);
             }
-            m.Mm.Tlb.FlushPage((long)(m.Address >> _k.PageShift));
+            mm.Tlb.FlushPage((long)(address >> K.PageShift));
             f.MapCount--;
-            n++;
-            if (anon)
+            Removed++;
+            if (Anon)
             {
-                t[m.Slot] = Pte.MakeSwap(slot);
-                _k.Swap.Dup(slot);
-                m.Mm.RssAnon--;
-                m.Mm.SwapEnts++;
+                t[slot] = Pte.MakeSwap(Slot);
+                K.Swap.Dup(Slot);
+                mm.RssAnon--;
+                mm.SwapEnts++;
             }
             else
             {
-                t[m.Slot] = 0;
-                m.Mm.RssFile--;
+                t[slot] = 0;
+                mm.RssFile--;
             }
         }
-        if (n > 0 && f.MapCount == 0)
-        {
-            if (anon) _k.NrAnonMapped--;
-            else _k.NrFileMapped--;
-        }
-        return n;
     }
 }

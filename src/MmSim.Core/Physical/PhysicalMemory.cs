@@ -57,6 +57,8 @@ public sealed partial class PhysicalMemory
     private readonly Zone[] _zones;
     private readonly int[] _lowmemReserveRatio;
     private readonly long _dma32StartPfn, _normalStartPfn;
+    /// <summary>For each zone span, the populated zone its frames belong to (an empty zone falls back downward).</summary>
+    private readonly int[] _zoneIndex = new int[3];
 
     /// <exception cref="InputException">Impossible configuration (source "machine").</exception>
     public PhysicalMemory(PhysicalMemoryConfig cfg)
@@ -76,6 +78,12 @@ public sealed partial class PhysicalMemory
         Reserved = boot.Reserved;
         _dma32StartPfn = boot.Dma32StartPfn;
         _normalStartPfn = boot.NormalStartPfn;
+        for (int t = 0; t < 3; t++)
+        {
+            int z = t;
+            while (z > 0 && !_zones[z].IsPopulated) z--;
+            _zoneIndex[t] = (int)_zones[z].Type;
+        }
         var populated = new List<Zone>();
         foreach (var z in _zones)
         {
@@ -207,6 +215,10 @@ public sealed partial class PhysicalMemory
 
     /// <summary>The zone a pfn belongs to (<c>page_zone</c>). Holes outside every zone's span (page 0, the top
     /// firmware area) are attributed to the zone whose address range holds them, or the highest populated zone below.</summary>
+    /// <summary>The zone type holding <paramref name="pfn"/>, without a bounds check (hot path: LRU accounting).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public int ZoneIndexOf(int pfn) => pfn < _dma32StartPfn ? _zoneIndex[0] : pfn < _normalStartPfn ? _zoneIndex[1] : _zoneIndex[2];
+
     public Zone ZoneOf(int pfn)
     {
         if ((uint)pfn >= (ulong)TotalFrames)

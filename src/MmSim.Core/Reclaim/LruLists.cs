@@ -83,7 +83,7 @@ public sealed class LruLists
         else _tail[l] = pfn;
         _head[l] = pfn;
         _size[l]++;
-        _zoneSize[l * 4 + (int)_phys.ZoneOf(pfn).Type]++;
+        _zoneSize[l * 4 + _phys.ZoneIndexOf(pfn)]++;
     }
 
     /// <summary>lruvec_add_folio_tail: to the tail of a list, where the next scan starts (folio_rotate_reclaimable).</summary>
@@ -99,7 +99,7 @@ public sealed class LruLists
         else _head[l] = pfn;
         _tail[l] = pfn;
         _size[l]++;
-        _zoneSize[l * 4 + (int)_phys.ZoneOf(pfn).Type]++;
+        _zoneSize[l * 4 + _phys.ZoneIndexOf(pfn)]++;
     }
 
     /// <summary><c>lruvec_del_folio</c>: takes the page off whatever list it is on (no-op if none).</summary>
@@ -113,7 +113,7 @@ public sealed class LruLists
         f.Prev = f.Next = -1;
         f.Flags &= ~((uint)FrameFlags.Lru | ListMask);
         _size[l]--;
-        _zoneSize[l * 4 + (int)_phys.ZoneOf(pfn).Type]--;
+        _zoneSize[l * 4 + _phys.ZoneIndexOf(pfn)]--;
     }
 
     /// <summary>Moves a page to the head of another list (activation, deactivation, rotation).</summary>

@@ -61,10 +61,12 @@ public sealed partial class Vmscan
     {
         _isolated.Clear();
         var lists = _k.Lru;
+        // Every zone is eligible for a movable allocation's reclaim: no need to look up each page's zone.
+        bool anyZone = sc.ReclaimIdx >= ZoneType.Normal;
         for (int p = lists.Tail(lru); p >= 0 && _isolated.Count < nrToScan;)
         {
             int prev = _k.Frames[p].Prev;
-            if ((int)_k.Phys.ZoneOf(p).Type <= (int)sc.ReclaimIdx)
+            if (anyZone || (int)_k.Phys.ZoneOf(p).Type <= (int)sc.ReclaimIdx)
             {
                 lists.Remove(p);
                 _isolated.Add(p);

@@ -10,11 +10,17 @@ public sealed class SwapDevice
 {
     public long TotalSlots { get; }
     public long FreeSlots { get; private set; }
-    private readonly int[] _count;
-    private readonly bool[] _hasCache;
-    private readonly int[] _cachePfn;
-    private readonly int[] _content;
-    private readonly long[] _shadow;
+    /// <summary>Everything about one slot in one struct: a swap-in touches all of it, so one cache line, not five.</summary>
+    private struct Slot
+    {
+        public long Shadow;
+        public int Count;
+        public int CachePfn;
+        public int Content;
+        public bool HasCache;
+    }
+
+    private readonly Slot[] _slots;
     /// <summary>One bit per slot: in use (referenced or cached). Slot 0, the header, is always set.</summary>
     private readonly ulong[] _used;
     private int _cursor = 1;
@@ -23,12 +29,8 @@ public sealed class SwapDevice
     {
         if (pages > int.MaxValue) throw new InputException("machine", 0, "swap is too large for the model (at most 2^31 pages)");
         long n = Math.Max(0, pages);
-        _count = new int[n];
-        _hasCache = new bool[n];
-        _cachePfn = new int[n];
-        _content = new int[n];
-        _shadow = new long[n];
-        Array.Fill(_cachePfn, -1);
+        _slots = new Slot[n];
+        for (long i = 0; i < n; i++) _slots[i].CachePfn = -1;
         _used = new ulong[(n + 63) / 64];
         if (n > 0) _used[0] |= 1;
         // Bits past the end count as used so the search never returns them.
@@ -58,11 +60,12 @@ public sealed class SwapDevice
             if (word != ulong.MaxValue)
             {
                 int s = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(~word);
-                _hasCache[s] = true;
+                ref var e = ref _slots[s];
+                e.HasCache = true;
+                e.Shadow = 0;
                 _used[w] |= 1UL << (s & 63);
                 FreeSlots--;
-                _shadow[s] = 0;
-                _cursor = s + 1 >= _count.Length ? 1 : s + 1;
+                _cursor = s + 1 >= _slots.Length ? 1 : s + 1;
                 return s;
             }
             w = w + 1 == words ? 0 : w + 1;
@@ -70,9 +73,9 @@ public sealed class SwapDevice
         return -1;
     }
 
-    public int Count(int slot) => _count[slot];
-    public bool HasCache(int slot) => _hasCache[slot];
-    public bool InUse(int slot) => _count[slot] > 0 || _hasCache[slot];
+    public int Count(int slot) => _slots[slot].Count;
+    public bool HasCache(int slot) => _slots[slot].HasCache;
+    public bool InUse(int slot) => _slots[slot].Count > 0 || _slots[slot].HasCache;
 
     /// <summary>swapin_readahead_hits: read-ahead pages that were used, since the last swap-in decided a window.</summary>
     public int ReadaheadHits;
@@ -80,46 +83,47 @@ public sealed class SwapDevice
     public int PrevOffset, LastReadaheadPages;
 
     /// <summary>swap_duplicate: one more page-table entry refers to the slot.</summary>
-    public void Dup(int slot) => _count[slot]++;
+    public void Dup(int slot) => _slots[slot].Count++;
 
     /// <summary>swap_free: one page-table entry less; the slot is freed when nothing refers to it.</summary>
     public void Put(int slot)
     {
-        if (_count[slot] <= 0) throw new InvalidOperationException($"swap slot {slot}: reference count underflow");
-        _count[slot]--;
+        if (_slots[slot].Count <= 0) throw new InvalidOperationException($"swap slot {slot}: reference count underflow");
+        _slots[slot].Count--;
         MaybeFree(slot);
     }
 
-    public int CachePfn(int slot) => _cachePfn[slot];
+    public int CachePfn(int slot) => _slots[slot].CachePfn;
 
     public void SetCache(int slot, int pfn)
     {
-        _cachePfn[slot] = pfn;
-        if (pfn >= 0) _hasCache[slot] = true;
+        _slots[slot].CachePfn = pfn;
+        if (pfn >= 0) _slots[slot].HasCache = true;
     }
 
     /// <summary>The page left the swap cache (SWAP_HAS_CACHE cleared); the slot is freed if no PTE refers to it.</summary>
     public void DropCache(int slot)
     {
-        _cachePfn[slot] = -1;
-        _hasCache[slot] = false;
+        _slots[slot].CachePfn = -1;
+        _slots[slot].HasCache = false;
         MaybeFree(slot);
     }
 
     private void MaybeFree(int slot)
     {
-        if (_count[slot] == 0 && !_hasCache[slot] && (_used[slot >> 6] & (1UL << (slot & 63))) != 0)
+        ref var e = ref _slots[slot];
+        if (e.Count == 0 && !e.HasCache && (_used[slot >> 6] & (1UL << (slot & 63))) != 0)
         {
             FreeSlots++;
-            _shadow[slot] = 0;
+            e.Shadow = 0;
             _used[slot >> 6] &= ~(1UL << (slot & 63));
         }
     }
 
-    public void Write(int slot, int content) => _content[slot] = content;
-    public int Read(int slot) => _content[slot];
+    public void Write(int slot, int content) => _slots[slot].Content = content;
+    public int Read(int slot) => _slots[slot].Content;
 
     /// <summary>The workingset shadow entry left in the swap cache slot when its page was reclaimed (0 = none).</summary>
-    public long Shadow(int slot) => _shadow[slot];
-    public void SetShadow(int slot, long shadow) => _shadow[slot] = shadow;
+    public long Shadow(int slot) => _slots[slot].Shadow;
+    public void SetShadow(int slot, long shadow) => _slots[slot].Shadow = shadow;
 }
