@@ -24,7 +24,7 @@ public static class TwinCommand
 
     private static Option<string?> TimeoutOption() => new("--timeout")
     {
-        Description = "Kill the VM after this much wall time (default: 2 min plus 3x the scenario's start times and sleeps)",
+        Description = "Kill the VM after this much wall time (default: 5 min plus 3x the scenario's start times and sleeps)",
     };
 
     private static TimeSpan? Timeout(string? text)

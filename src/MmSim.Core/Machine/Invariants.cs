@@ -20,7 +20,7 @@ internal static class Invariants
         k.Lru.CheckInvariants();
         var frames = k.Frames;
         long n = frames.Length;
-        var owners = new byte[n]; // 0 none, 1 page table, 2 kernel stack, 3 page cache, 4 anon mapped, 5 swap cache only
+        var owners = new byte[n]; // 0 none, 1 page table, 2 kernel stack, 3 page cache, 4 anon mapped, 5 swap cache only, 6 kernel memory
         var maps = new int[n];
 
         void Own(int pfn, byte what, string desc)
@@ -32,6 +32,7 @@ internal static class Invariants
             owners[pfn] = what;
         }
 
+        foreach (int pfn in k.KernelMemoryPfns) Own(pfn, 6, "the kernel's own memory (machine.kernel_memory)");
         long tables = 0;
         var swapRefs = new int[k.Swap.TotalSlots + 1];
         foreach (var t in m.Tasks)

@@ -40,6 +40,11 @@ public sealed class Kernel
     public long NrPageTable;
     /// <summary>NR_KERNEL_STACK_KB.</summary>
     public long NrKernelStackKb;
+    /// <summary>The kernel's own memory at boot (machine.kernel_memory), in pages: NR_SLAB_RECLAIMABLE_B,
+    /// NR_SLAB_UNRECLAIMABLE_B, nr_vmalloc_pages, pcpu_nr_pages, and the rest; held for the whole run.</summary>
+    public long NrSlabReclaimable, NrSlabUnreclaimable, NrVmalloc, NrPercpu, NrKernelOther;
+    /// <summary>The frames holding that memory (one owner each, for the invariants).</summary>
+    public int[] KernelMemoryPfns = [];
     public long NrShmem;
     public long NrFileDirty;
     public long NrWriteback;
@@ -117,6 +122,37 @@ public sealed class Kernel
             Files.Add(file);
             FilesByPath[f.Path] = file;
         }
+        BootKernelMemory(m.KernelMemory, scenario.SourceName, m.Line);
+    }
+
+    /// <summary>
+    /// Takes the kernel's own memory (slab, vmalloc, per-CPU areas, the rest) out of the free pages, as boot and the
+    /// system's start-up leave it before the scenario's first process. GFP_KERNEL pages come from the highest zone
+    /// first. These allocations happen before the counters start (the twin's counters are deltas from the start),
+    /// so pgalloc does not count them.
+    /// </summary>
+    private void BootKernelMemory(Workloads.KernelMemorySpec spec, string source, int line)
+    {
+        long Pages(long bytes) => (bytes + PageSize - 1) / PageSize;
+        NrSlabReclaimable = Pages(spec.SlabReclaimableBytes);
+        NrSlabUnreclaimable = Pages(spec.SlabUnreclaimableBytes);
+        NrVmalloc = Pages(spec.VmallocBytes);
+        NrPercpu = Pages(spec.PercpuBytes);
+        NrKernelOther = Pages(spec.OtherBytes);
+        long total = NrSlabReclaimable + NrSlabUnreclaimable + NrVmalloc + NrPercpu + NrKernelOther;
+        if (total == 0) return;
+        var pfns = new int[total];
+        for (long i = 0; i < total; i++)
+        {
+            int pfn = Phys.AllocPage(ZoneType.Normal, AllocFlags.WmarkMin);
+            if (pfn < 0)
+                throw new InputException(source, spec.Line > 0 ? spec.Line : line,
+                    $"machine.kernel_memory ({PagesToKb(total)} kB) does not fit in the free memory above the min watermark " +
+                    $"({PagesToKb(i)} kB did)");
+            pfns[i] = pfn;
+        }
+        KernelMemoryPfns = pfns;
+        foreach (var z in Phys.Zones) z.AllocCount = 0;
     }
 
     public long PagesToKb(long pages) => pages * (PageSize / 1024);

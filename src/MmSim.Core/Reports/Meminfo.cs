@@ -40,10 +40,10 @@ public static class Meminfo
             ["AnonPages"] = Kb(k.NrAnonMapped),
             ["Mapped"] = Kb(k.NrFileMapped),
             ["Shmem"] = Kb(k.NrShmem),
-            ["KReclaimable"] = 0,
-            ["Slab"] = 0,
-            ["SReclaimable"] = 0,
-            ["SUnreclaim"] = 0,
+            ["KReclaimable"] = Kb(k.NrSlabReclaimable), // + NR_KERNEL_MISC_RECLAIMABLE, none in the model
+            ["Slab"] = Kb(k.NrSlabReclaimable + k.NrSlabUnreclaimable),
+            ["SReclaimable"] = Kb(k.NrSlabReclaimable),
+            ["SUnreclaim"] = Kb(k.NrSlabUnreclaimable),
             ["KernelStack"] = k.NrKernelStackKb,
             ["PageTables"] = Kb(k.NrPageTable),
             ["NFS_Unstable"] = 0,
@@ -52,6 +52,9 @@ public static class Meminfo
             ["CommitLimit"] = Kb(commitLimit),
             ["Committed_AS"] = Kb(k.CommittedAs),
             ["VmallocTotal"] = 34359738367,
+            ["VmallocUsed"] = Kb(k.NrVmalloc),
+            ["VmallocChunk"] = 0,
+            ["Percpu"] = Kb(k.NrPercpu),
             ["AnonHugePages"] = 0,
             ["HugePages_Total"] = 0,
             ["Hugepagesize"] = 2048,
@@ -77,7 +80,7 @@ public static class Meminfo
         long pagecache = k.Lru.Size(LruList.ActiveFile) + k.Lru.Size(LruList.InactiveFile);
         pagecache -= Math.Min(pagecache / 2, wmarkLow);
         available += pagecache;
-        long reclaimable = 0; // SReclaimable + NR_KERNEL_MISC_RECLAIMABLE: no slab in the model
+        long reclaimable = k.NrSlabReclaimable; // SReclaimable + NR_KERNEL_MISC_RECLAIMABLE (none in the model)
         available += reclaimable - Math.Min(reclaimable / 2, wmarkLow);
         return Math.Max(0, available);
     }

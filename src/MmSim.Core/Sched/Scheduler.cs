@@ -82,7 +82,9 @@ public sealed class Scheduler
     /// <summary>Runs until every task has exited or been killed; returns the simulated end time.</summary>
     public long Run(Action? onSlice = null)
     {
-        for (int i = 0; i < _tasks.Count; i++) Push(_tasks[i].Spec.StartAtNs, Kind.Ready, i);
+        _finishSeen = new bool[_tasks.Count];
+        for (int i = 0; i < _tasks.Count; i++)
+            if (_tasks[i].Spec.StartAfterIndex < 0) Push(_tasks[i].Spec.StartAtNs, Kind.Ready, i);
         if (_sampleIntervalNs > 0 && _sample is not null) Push(0, Kind.Sample, 0);
         int live = _tasks.Count;
         while (_queue.TryDequeue(out var ev, out var key))
@@ -120,7 +122,7 @@ public sealed class Scheduler
                     DispatchIdle();
                     break;
             }
-            live = CountLive();
+            live = CountLiveAndStartFollowers();
             if (live == 0 && _queue.Count > 0 && OnlySamplesLeft()) break;
             if (live == 0 && OnlySamplesLeft()) break; // only kernel threads and samples left: the run is over
             onSlice?.Invoke();
@@ -129,10 +131,25 @@ public sealed class Scheduler
         return Now;
     }
 
-    private int CountLive()
+    private bool[] _finishSeen = [];
+
+    /// <summary>The tasks not yet done; a task seen done for the first time releases the processes that start
+    /// after it (start_after), at its end plus their start_at.</summary>
+    private int CountLiveAndStartFollowers()
     {
         int n = 0;
-        foreach (var t in _tasks) if (!t.IsDone) n++;
+        for (int i = 0; i < _tasks.Count; i++)
+        {
+            var t = _tasks[i];
+            if (!t.IsDone) { n++; continue; }
+            if (i >= _finishSeen.Length || _finishSeen[i]) continue;
+            _finishSeen[i] = true;
+            for (int j = 0; j < _finishSeen.Length; j++)
+            {
+                if (_tasks[j].Spec.StartAfterIndex != i || _tasks[j].State != TaskState.NotStarted) continue;
+                Push(Math.Max(Now, t.EndNs) + _tasks[j].Spec.StartAtNs, Kind.Ready, j);
+            }
+        }
         return n;
     }
 

@@ -109,7 +109,7 @@ public sealed class TwinImage
             foreach (var a in new[]
                      {
                          "-nodefaults", "-no-reboot", "-display", "none", "-vga", "none", "-accel", "kvm", "-cpu", "host",
-                         "-m", "256M", "-kernel", env.Kernel, "-initrd", probe, "-append", "console=ttyS0 quiet panic=-1 rdinit=/init",
+                         "-m", "256M", "-kernel", env.Kernel, "-initrd", probe, "-append", "console=ttyS0 quiet panic=-1 no_timer_check rdinit=/init",
                          "-serial", "null", "-monitor", "none",
                      })
                 psi.ArgumentList.Add(a);

@@ -70,6 +70,7 @@ public sealed class TwinPlan
         foreach (var (p, idx) in ordered)
         {
             sb.Append($"proc {idx} {p.Pid} {p.StartAtNs} {p.OomScoreAdj} {p.Comm}\n");
+            if (p.StartAfterIndex >= 0) sb.Append($"after {p.StartAfterIndex}\n"); // start_at is then a delay after it
             var slots = new Dictionary<string, int>();
             var lengths = new Dictionary<string, long>();
             total += Emit(s, p, p.Name, p.Steps, sb, slots, lengths);

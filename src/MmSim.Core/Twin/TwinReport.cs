@@ -19,6 +19,8 @@ public sealed partial class TwinReport
     [JsonPropertyName("simulated_ns")] public long SimulatedNs { get; init; }
     [JsonPropertyName("processes")] public List<ProcessReport> Processes { get; init; } = new();
     [JsonPropertyName("meminfo")] public OrderedDictionary<string, long> Meminfo { get; init; } = new();
+    /// <summary>/proc/meminfo just before the scenario's first process started.</summary>
+    [JsonPropertyName("meminfo_start")] public OrderedDictionary<string, long> MeminfoStart { get; init; } = new();
     [JsonPropertyName("vmstat")] public OrderedDictionary<string, long> Vmstat { get; init; } = new();
     [JsonPropertyName("buddyinfo")] public List<string> Buddyinfo { get; init; } = new();
     [JsonPropertyName("watermarks")] public List<ZoneReport> Watermarks { get; init; } = new();
@@ -31,6 +33,9 @@ public sealed partial class TwinReport
         [JsonPropertyName("MemTotal")] public long MemTotalKb { get; init; }
         [JsonPropertyName("kvm")] public bool Kvm { get; init; }
         [JsonPropertyName("wall_ms")] public long WallMs { get; init; }
+        /// <summary>Major faults of the twin's own processes (the harness and PID 1) during the run, part of the
+        /// system-wide pgmajfault; no simulated process has such pages.</summary>
+        [JsonPropertyName("harness_majflt")] public long HarnessMajflt { get; init; }
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, RunReport.JsonOptions);
@@ -108,8 +113,10 @@ public sealed partial class TwinReport
             },
             SimulatedNs = r.EndNs,
             Meminfo = r.Meminfo,
+            MeminfoStart = r.Meminfo0,
             Vmstat = CounterDeltas(r),
-            Kernel = new KernelInfo { Version = r.Kernel, MemTotalKb = memTotal, Kvm = r.Kvm, WallMs = (long)r.Wall.TotalMilliseconds },
+            Kernel = new KernelInfo { Version = r.Kernel, MemTotalKb = memTotal, Kvm = r.Kvm, WallMs = (long)r.Wall.TotalMilliseconds,
+                HarnessMajflt = r.HarnessMajflt },
         };
         // The scenario's processes in scenario order, then the children of fork steps in fork order (the simulator
         // gives them the pids after the scenario's, in the order they were forked).

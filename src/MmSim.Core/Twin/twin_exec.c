@@ -63,7 +63,8 @@ struct step {
 struct proc {
     int idx;
     unsigned long long stream;   /* the simulated pid: the Pcg32 stream */
-    long long start_ns;
+    long long start_ns;          /* with after >= 0: a delay after that process finished or died */
+    int after;                   /* start_after: the scenario index of the process to wait for, or -1 */
     int oom_score_adj;
     int first, nsteps;           /* range in steps[] */
     char name[64];
@@ -92,7 +93,7 @@ static char files[MAXFILES][128];
 static unsigned long long seed;
 static char planbuf[1 << 20];
 /* Buffers only the parent uses; the children leave their pages alone (see prefault_self). */
-static char vmstat0[65536], procbuf[65536], kmsgrec[8192], linebuf[1 << 16];
+static char vmstat0[65536], meminfo0[16384], procbuf[65536], kmsgrec[8192], linebuf[1 << 16];
 
 /* ---- the generators, exactly as src/MmSim.Core/Workloads/Generators (docs/scenario-format.md) ---- */
 
@@ -383,7 +384,7 @@ static __attribute__((noinline)) void prefault_stack(void)
 static int parent_only(unsigned long a)
 {
 #define IN(x) (a >= (unsigned long)(x) && a < (unsigned long)(x) + sizeof(x))
-    if (IN(steps) || IN(procs) || IN(planbuf) || IN(vmstat0) || IN(procbuf) || IN(kmsgrec) || IN(linebuf)) return 1;
+    if (IN(steps) || IN(procs) || IN(planbuf) || IN(vmstat0) || IN(meminfo0) || IN(procbuf) || IN(kmsgrec) || IN(linebuf)) return 1;
 #undef IN
     if (shm && a >= (unsigned long)shm && a < (unsigned long)shm + PAGE) return 1;   /* the shared counter */
     /* The scenario's regions (a child of a fork step has its parent's): their faults are the scenario's. */
@@ -589,6 +590,10 @@ static void load_plan(const char *path)
                 die("bad proc line");
             snprintf(cur->name, sizeof cur->name, "%s", line + off);
             cur->first = nsteps_total;
+            cur->after = -1;
+        }
+        else if (!strncmp(line, "after ", 6)) {
+            if (!cur || sscanf(line, "after %d", &cur->after) != 1) die("bad after line");
         }
         else if (!strncmp(line, "step ", 5)) {
             if (!cur || nsteps_total == MAXSTEPS) die("step outside a process, or too many steps");
@@ -624,6 +629,8 @@ static int linelen;
 static struct proc *by_index(int idx)
 {
     if (idx < 0 || idx >= nprocs + MAXCHILD) return NULL;
+    /* The scenario's processes sit in start order, not scenario order; fork children at their own index. */
+    if (idx < nprocs) { for (int i = 0; i < nprocs; i++) if (procs[i].idx == idx) return &procs[i]; return NULL; }
     return &procs[idx];
 }
 
@@ -819,19 +826,35 @@ int main(int argc, char **argv)
     fd = open("/dev/kmsg", O_WRONLY);                      /* marks the start in the kernel log */
     if (fd >= 0) { write_all(fd, MARK, strlen(MARK)); close(fd); }
     read_file("/proc/vmstat", vmstat0, sizeof vmstat0);   /* the event counters at the start */
+    read_file("/proc/meminfo", meminfo0, sizeof meminfo0); /* the kernel's own memory before the scenario */
+    long long hmin0 = 0, hmaj0 = 0, imin0 = 0, imaj0 = 0;  /* the harness's and init's own faults from here on */
+    stat_faults("/proc/self/stat", &hmin0, &hmaj0);
+    stat_faults("/proc/1/stat", &imin0, &imaj0);
     t0 = now_ns();
     for (int k = 0; k < MAXCHILD; k++) {
         procs[nprocs + k].idx = nprocs + k;
         procs[nprocs + k].code = -1;
     }
 
-    int next = 0;              /* procs[] are in start order (the plan sorts them) */
+    int nstarted = 0;          /* procs[] are in start order (the plan sorts them); start_after ones wait */
     for (;;) {
         pump(up[0]);
-        if (all_finished(next == nprocs)) break;
-        long long now = now_ns() - t0;
-        if (next < nprocs && now >= procs[next].start_ns) {
-            struct proc *p = &procs[next++];
+        if (all_finished(nstarted == nprocs)) break;
+        long long now = now_ns() - t0, soonest = -1;
+        struct proc *p = NULL;
+        for (int i = 0; i < nprocs && !p; i++) {
+            struct proc *q = &procs[i];
+            if (q->started) continue;
+            long long at = q->start_ns;
+            if (q->after >= 0) {
+                struct proc *a = by_index(q->after);
+                if (!a || !(a->reaped || a->paused || a->voided)) continue;   /* still running: a message will wake us */
+                at += a->end_at;
+            }
+            if (now >= at) p = q;
+            else if (soonest < 0 || at < soonest) soonest = at;
+        }
+        if (p) {
             p->start_at = now;
             pid_t c = fork();
             if (c == 0) {
@@ -844,12 +867,13 @@ int main(int argc, char **argv)
             }
             p->pid = c;
             p->started = 1;
+            nstarted++;
             continue;
         }
         struct pollfd pf = { up[0], POLLIN, 0 };
         struct timespec ts, *tp = NULL;
-        if (next < nprocs) {
-            long long wait = procs[next].start_ns - now;
+        if (soonest >= 0) {
+            long long wait = soonest - now;
             if (wait < 0) wait = 0;
             ts.tv_sec = wait / 1000000000LL;
             ts.tv_nsec = wait % 1000000000LL;
@@ -868,6 +892,15 @@ int main(int argc, char **argv)
     copy_proc_file("/proc/meminfo", "meminfo", NULL);
     copy_proc_file("/proc/vmstat", "vmstat", NULL);
     copy_proc_file(NULL, "vmstat0", vmstat0);
+    copy_proc_file(NULL, "meminfo0", meminfo0);
+    {
+        /* Major faults of the twin's own processes (this harness and PID 1) during the run: their pages are
+           swapped out and read back too, which no simulated process has. compare takes them out of pgmajfault. */
+        long long hmin1 = hmin0, hmaj1 = hmaj0, imin1 = imin0, imaj1 = imaj0;
+        stat_faults("/proc/self/stat", &hmin1, &hmaj1);
+        stat_faults("/proc/1/stat", &imin1, &imaj1);
+        fprintf(out, "harness_majflt %lld\n", (hmaj1 - hmaj0) + (getpid() == 1 ? 0 : imaj1 - imaj0));
+    }
 
     /* Let the processes that stay alive go (each sends its /proc/self/status first), and wait for them. */
     int total = nprocs + (shm->forks < MAXCHILD ? shm->forks : MAXCHILD);

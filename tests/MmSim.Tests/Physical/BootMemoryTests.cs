@@ -227,15 +227,12 @@ public class BootMemoryTests
     }
 
     [Fact]
-    public void SixtyFourGiB_ConstructsQuickly()
+    public void SixtyFourGiB_Constructs()
     {
-        var sw = Stopwatch.StartNew();
+        // Its speed is the benchmarks' business (bench/scenarios/big-machine.yaml), not a timed unit test's.
         var m = Machine(64 * 1024);
-        sw.Stop();
         Assert.Equal(16L << 20, m.TotalFrames);
         Assert.Equal(3, m.Zones.Count);
-        // Measured ~0.5 s (Debug, shared 2-core box under load); the bound only catches regressions (O(n²), extra arrays).
-        Assert.True(sw.ElapsedMilliseconds < 5000, $"took {sw.ElapsedMilliseconds} ms");
         Assert.Equal(m.TotalRamPages, m.NrFreePages);
     }
 }

@@ -115,6 +115,18 @@ public class TwinTests
                      "allocstall_movable", "nr_written", "workingset_refault_file", "big: VmSwap kB" })
             Assert.Contains(cmp.Rows, r => r.What == what);
         Assert.True((long)RowOf(cmp, "pswpout").Real > 0);
+        // The reclaim issue's tolerance: pswpout and pgmajfault within 20% (or 8) of the real kernel's, both
+        // machines starting with the same free memory (machine.kernel_memory from the VM's /proc/meminfo).
+        AssertWithinSwapTolerance(cmp);
+    }
+
+    private static void AssertWithinSwapTolerance(TwinComparison cmp)
+    {
+        foreach (var what in new[] { "pswpout", "pgmajfault" })
+        {
+            var row = RowOf(cmp, what);
+            Assert.True(row.Verdict != TwinComparison.Differs, $"{what}: simulated {row.Simulated}, real {row.Real} ({row.Tolerance})");
+        }
     }
 
     [Fact]
@@ -130,15 +142,28 @@ public class TwinTests
     /// <summary>The other reclaim built-ins: the same processes survive on the real kernel (the counters' verdicts
     /// are in docs/twin.md's fidelity table).</summary>
     [Theory]
-    [InlineData("kswapd-vs-direct")]
-    [InlineData("clean-vs-dirty")]
-    [InlineData("swappiness")]
-    [InlineData("min-free-kbytes")]
-    public void Reclaim_builtins_end_with_the_same_fates_as_on_the_real_kernel(string name)
+    [InlineData("kswapd-vs-direct", true)]
+    [InlineData("clean-vs-dirty", true)]
+    [InlineData("swappiness", false)] // at 60 a few hundred pages are swapped on both sides, not within 20%: docs/twin.md
+    [InlineData("min-free-kbytes", true)]
+    public void Reclaim_builtins_end_with_the_same_fates_as_on_the_real_kernel(string name, bool swapWithinTolerance)
     {
         var cmp = CompareBuiltin(name);
         AssertSameFates(cmp);
         Assert.Contains(cmp.Rows, r => r.What == "pswpout");
+        if (swapWithinTolerance) AssertWithinSwapTolerance(cmp);
+    }
+
+    /// <summary>get_scan_count at vm.swappiness=200: reclaim turns to anonymous pages on both machines, app's
+    /// 100 MiB go to swap, and pswpout agrees within the reclaim issue's 20 %.</summary>
+    [Fact]
+    public void Swappiness_200_swaps_anonymous_pages_as_the_kernel_does()
+    {
+        var cmp = CompareBuiltin("swappiness", ("vm.swappiness", "200"));
+        AssertSameFates(cmp);
+        AssertWithinSwapTolerance(cmp);
+        Assert.NotEqual(TwinComparison.Differs, RowOf(cmp, "app: VmSwap kB").Verdict);
+        Assert.True((long)RowOf(cmp, "pswpout").Real > 20000, $"real pswpout {RowOf(cmp, "pswpout").Real}");
     }
 
     [Theory]

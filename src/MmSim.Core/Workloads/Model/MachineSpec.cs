@@ -22,6 +22,9 @@ public sealed class MachineSpec
     /// null (<c>auto</c>, the default) lets the simulator choose.</summary>
     public long? KernelReservedBytes { get; set; }
 
+    /// <summary>The kernel's own memory in use when the scenario starts (<c>kernel_memory:</c>). Default none.</summary>
+    public KernelMemorySpec KernelMemory { get; set; } = new();
+
     /// <summary>Number of CPUs (<c>cpus</c>), 1..1024. Default 1.</summary>
     public int Cpus { get; set; } = 1;
 

@@ -16,7 +16,17 @@ public sealed class ProcessSpec
     /// <summary>/proc/pid/oom_score_adj, -1000..1000; -1000 makes the process unkillable by the OOM killer.</summary>
     public int OomScoreAdj { get; set; }
 
+    /// <summary>When the process starts: at this time, or with <see cref="StartAfter"/> this long after that process
+    /// finished its steps or died.</summary>
     public long StartAtNs { get; set; }
+
+    /// <summary><c>start_after:</c> the name of an earlier process; this one starts when that one has finished its
+    /// steps (or died), plus <see cref="StartAtNs"/>. Orders phases by completion instead of by the clock, so a slow
+    /// machine (the twin's VM under software emulation) runs them in the same order as the simulator.</summary>
+    public string? StartAfter { get; set; }
+
+    /// <summary>The index in <c>processes:</c> of <see cref="StartAfter"/>; -1 when none.</summary>
+    public int StartAfterIndex { get; set; } = -1;
 
     /// <summary>Size of a stack mapping created at exec (<c>stack:</c>); 0 = none (the default).</summary>
     public long StackBytes { get; set; }

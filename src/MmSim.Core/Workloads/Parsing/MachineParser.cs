@@ -8,7 +8,11 @@ internal static class MachineParser
 {
     public static readonly string[] Keys =
         ["memory", "page_size", "swap", "kernel_reserved", "cpus", "transparent_hugepage", "time_slice",
-         "tlb_entries", "tlb_ways", "tlb_l2_entries", "tlb_l2_ways", "pcid", "latency", "translation"];
+         "tlb_entries", "tlb_ways", "tlb_l2_entries", "tlb_l2_ways", "pcid", "latency", "translation",
+         "kernel_memory"];
+
+    public static readonly string[] KernelMemoryKeys =
+        ["slab_reclaimable", "slab_unreclaimable", "vmalloc", "percpu", "other"];
 
     public static readonly string[] LatencyKeys =
         ["access", "tlb", "tlb_miss_per_level", "minor_fault", "major_fault", "disk_read", "disk_write", "swap_read",
@@ -98,6 +102,7 @@ internal static class MachineParser
         }
         spec.Pcid = map.Bool("pcid") ?? spec.Pcid;
         if (map.Get("latency") is { } latency) spec.Latency = ParseLatency(source, latency);
+        if (map.Get("kernel_memory") is { } km) spec.KernelMemory = ParseKernelMemory(source, km, spec);
         return spec;
     }
 
@@ -116,6 +121,28 @@ internal static class MachineParser
         spec.DiskWriteNs = map.Time("disk_write") ?? spec.DiskWriteNs;
         spec.SwapReadNs = map.Time("swap_read") ?? spec.SwapReadNs;
         spec.SwapWriteNs = map.Time("swap_write") ?? spec.SwapWriteNs;
+        return spec;
+    }
+
+    private static KernelMemorySpec ParseKernelMemory(string source, YamlNode node, MachineSpec machine)
+    {
+        var map = YamlMap.Of(source, node, "machine.kernel_memory", KernelMemoryKeys, allowNull: true);
+        var spec = new KernelMemorySpec { Line = map.Line };
+        long Get(string key)
+        {
+            long? v = map.Size(key);
+            if (v is < 0) throw map.Error(key, $"machine.kernel_memory.{key} must be 0 or more, got {Units.FormatSize(v.Value)}");
+            return v ?? 0;
+        }
+        spec.SlabReclaimableBytes = Get("slab_reclaimable");
+        spec.SlabUnreclaimableBytes = Get("slab_unreclaimable");
+        spec.VmallocBytes = Get("vmalloc");
+        spec.PercpuBytes = Get("percpu");
+        spec.OtherBytes = Get("other");
+        // Only a bound that cannot be right whatever the zones: the kernel's reserve is checked at boot.
+        if (spec.TotalBytes >= machine.MemoryBytes)
+            throw YamlScalars.Error(source, node,
+                $"machine.kernel_memory adds up to {Units.FormatSize(spec.TotalBytes)}, more than machine.memory ({Units.FormatSize(machine.MemoryBytes)})");
         return spec;
     }
 

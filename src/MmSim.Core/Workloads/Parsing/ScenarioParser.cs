@@ -12,7 +12,7 @@ internal static class ScenarioParser
 
     private static readonly string[] FileKeys = ["path", "size"];
 
-    private static readonly string[] ProcessKeys = ["name", "pid", "oom_score_adj", "start_at", "stack", "steps"];
+    private static readonly string[] ProcessKeys = ["name", "pid", "oom_score_adj", "start_at", "start_after", "stack", "steps"];
 
     /// <summary>PID_MAX_LIMIT on 64-bit (include/linux/threads.h).</summary>
     public const int PidMax = 4 * 1024 * 1024;
@@ -134,8 +134,21 @@ internal static class ScenarioParser
         foreach (var item in list.Children)
         {
             var map = YamlMap.Of(source, item, "process", ProcessKeys, "a mapping with name and steps");
+            string? after = map.String("start_after");
+            int afterIndex = -1;
+            if (after is not null)
+            {
+                // An earlier process only: the order is then a chain, never a cycle.
+                afterIndex = processes.FindLastIndex(p => p.Name == after);
+                if (afterIndex < 0)
+                    throw map.Error("start_after",
+                        $"start_after '{after}' is not the name of a process listed before this one" +
+                        (processes.Count > 0 ? $" (expected one of: {string.Join(", ", processes.Select(p => p.Name))})" : ""));
+            }
             processes.Add(new ProcessSpec
             {
+                StartAfter = after,
+                StartAfterIndex = afterIndex,
                 Name = map.RequiredString("name"),
                 Pid = map.Int("pid", 1, PidMax) ?? 0,
                 OomScoreAdj = map.Int("oom_score_adj", -1000, 1000) ?? 0,
