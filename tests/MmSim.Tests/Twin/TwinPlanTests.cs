@@ -151,4 +151,56 @@ public class TwinPlanTests
         Assert.Equal(("parent", "exited", 3, 0L), (byIndex[3].Comm, byIndex[3].State, byIndex[3].Code, byIndex[3].MinFlt));
         Assert.True(byIndex[2].Status.GetValueOrDefault("VmRSS") > 0);
     }
+
+    private static TwinResult RunOnHost(string yaml)
+    {
+        var plan = TwinPlan.Build(ScenarioLoader.LoadText(yaml, "host.yaml"));
+        string gcc = TwinEnvironment.Which("gcc") ?? throw new InvalidOperationException("gcc is needed: apt-get install -y gcc");
+        string exe = TwinImage.BuildExecutor(gcc, TwinEnvironment.CacheDir());
+        string planFile = Path.Combine(Path.GetTempPath(), $"mmsim-plan-{Guid.NewGuid():N}");
+        string resultFile = planFile + ".result";
+        File.WriteAllText(planFile, plan.Text);
+        File.WriteAllText(resultFile, "");
+        try
+        {
+            TwinEnvironment.RunTool(exe, [planFile, resultFile], "twin_exec");
+            return TwinResult.Parse(File.ReadAllText(resultFile));
+        }
+        finally
+        {
+            File.Delete(planFile);
+            File.Delete(resultFile);
+        }
+    }
+
+    /// <summary>start_after in the harness: the follower is forked only once its leader has finished its steps,
+    /// whatever the clock says; processes whose start order differs from their scenario order keep their own
+    /// names and results (the harness finds them by scenario index).</summary>
+    [Fact]
+    public void The_executor_starts_a_follower_after_its_leader()
+    {
+        var r = RunOnHost("""
+            processes:
+              - name: late
+                start_at: 150ms
+                steps: [ { sleep: 10ms } ]
+              - name: leader
+                steps:
+                  - alloc: { name: heap, size: 1MiB }
+                  - touch: { region: heap, write: true }
+                  - sleep: 300ms
+              - name: follower
+                start_after: leader
+                steps:
+                  - alloc: { name: heap, size: 2MiB }
+                  - touch: { region: heap, write: true }
+            """);
+        var byIndex = r.Processes.ToDictionary(p => p.Index);
+        Assert.Equal(3, byIndex.Count);
+        Assert.Equal((256L, 512L), (byIndex[1].MinFlt, byIndex[2].MinFlt)); // leader 1 MiB, follower 2 MiB
+        Assert.True(byIndex[2].StartNs >= byIndex[1].EndNs, $"follower started at {byIndex[2].StartNs}, leader ended at {byIndex[1].EndNs}");
+        Assert.True(byIndex[1].EndNs >= 300_000_000);
+        Assert.True(byIndex[0].StartNs >= 150_000_000 && byIndex[0].StartNs < byIndex[1].EndNs,
+            $"late started at {byIndex[0].StartNs}, leader ended at {byIndex[1].EndNs}");
+    }
 }
