@@ -8,7 +8,7 @@ internal static class MachineParser
 {
     public static readonly string[] Keys =
         ["memory", "page_size", "swap", "kernel_reserved", "cpus", "transparent_hugepage", "time_slice",
-         "tlb_entries", "tlb_ways", "tlb_l2_entries", "tlb_l2_ways", "pcid", "latency", "translation"];
+         "tlb_entries", "tlb_ways", "tlb_l2_entries", "tlb_l2_ways", "pcid", "latency", "translation", "caches"];
 
     public static readonly string[] LatencyKeys =
         ["access", "tlb", "tlb_miss_per_level", "minor_fault", "major_fault", "disk_read", "disk_write", "swap_read",
@@ -98,6 +98,7 @@ internal static class MachineParser
         }
         spec.Pcid = map.Bool("pcid") ?? spec.Pcid;
         if (map.Get("latency") is { } latency) spec.Latency = ParseLatency(source, latency);
+        if (map.Get("caches") is { } caches) spec.Caches = CachesParser.Parse(source, caches);
         return spec;
     }
 
