@@ -20,6 +20,9 @@ public sealed class CacheLevelReport
     /// <summary>Time spent by the accesses this level served (its latency each).</summary>
     [JsonPropertyName("time_ns")] public double? TimeNs { get; init; }
 
+    /// <summary>Accesses this level served (its hits; RAM's accesses for the RAM row).</summary>
+    [JsonIgnore] public long Served => Hits;
+
     public static double? Ratio(long hits, long misses) => hits + misses == 0 ? null : (double)hits / (hits + misses);
 }
 
@@ -31,6 +34,8 @@ public sealed class CachesReport
     [JsonPropertyName("levels")] public List<CacheLevelReport> Levels { get; init; } = new();
     [JsonPropertyName("accesses")] public long Accesses { get; init; }
     [JsonPropertyName("ram_accesses")] public long RamAccesses { get; init; }
+    /// <summary>Time spent by the accesses RAM served.</summary>
+    [JsonPropertyName("ram_time_ns")] public double RamTimeNs { get; init; }
     [JsonPropertyName("amat_cycles")] public double AmatCycles { get; init; }
     [JsonPropertyName("amat_ns")] public double AmatNs { get; init; }
 
@@ -48,6 +53,7 @@ public sealed class CachesReport
         }).ToList(),
         Accesses = h.Accesses,
         RamAccesses = h.RamAccesses,
+        RamTimeNs = h.RamAccesses * h.CostPs(h.Ram) / 1000.0,
         AmatCycles = h.AmatCycles,
         AmatNs = h.AmatNs,
     };

@@ -114,7 +114,7 @@ public sealed partial class StepExecutor
         {
             // Below mmap_min_addr or outside user space: no mapping is made; the access faults (SIGSEGV).
             if (addr < MmStruct.MmapMinAddr || addr >= PagingLayout.TaskSizeMax) return true;
-            vma = MapOnFirstTouch(task, addr, kind, now);
+            vma = MapOnFirstTouch(task, addr, kind, now, ((TraceStep)c.Step!).File);
             if (vma is null) return false;
         }
         if (kind == AccessKind.Exec) { c.CodeStart = vma.Start; c.CodeLen = vma.Length; }
@@ -124,13 +124,16 @@ public sealed partial class StepExecutor
 
     /// <summary>
     /// The mapping a trace address needs, made when first touched (the program's loader and malloc made it in
-    /// reality; the trace does not say so): the 2 MiB-aligned chunk around the address, clipped to its neighbours;
-    /// named "code" when an instruction fetch touches it first; the first data access of the process's traces is
-    /// taken to be the stack (a program's first data access pushes onto it), which gets an 8 MiB grows-down mapping;
-    /// every other chunk is "heap". All are anonymous, private, read-write-execute: a trace only holds accesses that
+    /// reality; the trace does not say so): the 2 MiB-aligned chunk around the address, clipped to its neighbours.
+    /// A chunk an instruction fetch touches first is "code": a private mapping of the program image, modelled as a
+    /// file named after the trace and the chunk ("TRACE@0xADDR", shared by every process replaying the same trace,
+    /// as processes running one binary share its text), so code is read from the disk through the page cache and
+    /// written pages (.data next to .text) are copied on write. The first data access of the process's traces is
+    /// taken to be the stack (a program's first data access pushes onto it): an 8 MiB grows-down anonymous
+    /// mapping. Every other chunk is anonymous "heap". All are read-write-execute: a trace only holds accesses that
     /// succeeded, so no protection fault can be right.
     /// </summary>
-    private Vma? MapOnFirstTouch(SimTask task, ulong addr, AccessKind kind, long now)
+    private Vma? MapOnFirstTouch(SimTask task, ulong addr, AccessKind kind, long now, string traceName)
     {
         var mm = task.Mm;
         bool stack = kind != AccessKind.Exec && !task.TraceStackMapped;
@@ -146,7 +149,20 @@ public sealed partial class StepExecutor
         lo = Math.Max(lo, MmStruct.MmapMinAddr);
         hi = Math.Min(hi, PagingLayout.TaskSizeMax);
         var flags = VmFlags.Read | VmFlags.Write | VmFlags.Exec | (stack ? VmFlags.Growsdown : 0);
-        var vma = _mmap.DoMmap(mm, name, hi - lo, flags, null, 0, lo, out var err);
+        PageCache.SimFile? image = null;
+        if (kind == AccessKind.Exec)
+        {
+            // One file per (trace, chunk), as big as the chunk, so the mapping's pgoff is 0.
+            string path = $"{traceName}@0x{lo:x}";
+            if (!_k.FilesByPath.TryGetValue(path, out image))
+            {
+                image = new PageCache.SimFile(_k.Files.Count, path, (long)(hi - lo), _k.PageSize);
+                _k.Files.Add(image);
+                _k.FilesByPath[path] = image;
+            }
+            if ((ulong)image.SizeBytes < hi - lo) hi = lo + (ulong)image.SizeBytes;
+        }
+        var vma = _mmap.DoMmap(mm, name, hi - lo, flags, image, 0, lo, out var err);
         if (vma is null)
         {
             _k.Log.Add(now, EventTypes.Enomem, task.Pid, $"{task.Comm}: trace: mmap of {name} at 0x{lo:x} failed: {err}");
