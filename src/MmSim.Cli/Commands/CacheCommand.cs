@@ -46,7 +46,7 @@ public static class CacheCommand
                 {
                     foreach (var line in hier.Report()) output.WriteLine(line);
                     output.WriteLine();
-                    Formatting.CachesText.Write(Formatting.Consoles.For(output), report, $"hierarchy {h}");
+                    Formatting.CachesText.Write(Formatting.Consoles.For(output), report, "memory hierarchy");
                 }
                 return 0;
             }

@@ -107,7 +107,9 @@ public sealed class CacheHierarchy
                 default:
                     a = Serve(r.Address, false, false);
                     observer?.Invoke(r, false, a);
-                    observer?.Invoke(r, true, Serve(r.Address, true, false));
+                    // (not inside observer?.Invoke(...): a null observer would skip evaluating the store)
+                    int b = Serve(r.Address, true, false);
+                    observer?.Invoke(r, true, b);
                     continue;
             }
             observer?.Invoke(r, false, a);

@@ -48,9 +48,14 @@ public sealed partial class StepExecutor
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private long Walk(SimTask task)
     {
-        if (task.Caches is { } tally) tally.WalkNs += _walkNs;
+        if (TallyOf(task) is { } tally) tally.WalkNs += _walkNs;
         return _walkNs;
     }
+
+    /// <summary>The process's cache tally, made on its first access; null without caches.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private CacheTally? TallyOf(SimTask task) =>
+        _caches is null ? null : task.Caches ??= new CacheTally(_caches.Levels.Count);
 
     /// <summary>
     /// Replays the trace: <c>I</c> an instruction fetch, <c>L</c> a load, <c>S</c> a store, <c>M</c> a load then a

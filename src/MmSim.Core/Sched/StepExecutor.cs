@@ -287,7 +287,7 @@ public sealed partial class StepExecutor
             return -1;
         }
         now += _lat.MinorFaultNs;
-        if (task.Caches is { } tally) tally.FaultNs += _lat.MinorFaultNs;
+        if (TallyOf(task) is { } tally) tally.FaultNs += _lat.MinorFaultNs;
         if (fr.Outcome == FaultOutcome.Major) task.MajFlt++; else task.MinFlt++;
         c.FaultKinds[(int)fr.Kind]++;
         if (_faultEventLimit > 0 && _faultEvents < _faultEventLimit)
