@@ -71,75 +71,88 @@ public sealed class SetAssociativeCache
         long now = ++_clock;
         ref ulong tags = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_tags), first);
         ref long stamps = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_stamps), first);
+        ref bool dirty = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_dirty), first);
+        // A store's bit as 0/1, so that the bookkeeping below adds it instead of branching on it.
+        byte w = Unsafe.As<bool, byte>(ref write);
         int way = Find(ref tags, ref stamps, block);
         if (way >= 0)
         {
             _hits++;
             if (_lru) Unsafe.Add(ref stamps, way) = now;
-            if (write)
-            {
-                if (_writeBack) _dirty[first + way] = true;
-                else _writesThrough++;
-            }
+            if (_writeBack) Unsafe.As<bool, byte>(ref Unsafe.Add(ref dirty, way)) |= w;
+            else _writesThrough += w;
             return AccessResult.Hit;
         }
         _misses++;
-        if (write && !_writeAllocate) { _writesThrough++; return AccessResult.Miss; }
+        if (!_writeAllocate && write) { _writesThrough++; return AccessResult.Miss; }
         int victim = Oldest(ref stamps, out long oldestStamp);
         var result = AccessResult.Miss;
         if (oldestStamp != 0)
         {
             if (_random) victim = (int)(NextRandom() % (ulong)_ways);
             _evictions++;
-            result |= AccessResult.Eviction;
-            if (_dirty[first + victim]) { _dirtyEvictions++; result |= AccessResult.DirtyEviction; }
+            byte d = Unsafe.As<bool, byte>(ref Unsafe.Add(ref dirty, victim));
+            _dirtyEvictions += d;
+            result |= AccessResult.Eviction | (AccessResult)(d << 3); // DirtyEviction = 8
         }
         Unsafe.Add(ref tags, victim) = block;
         Unsafe.Add(ref stamps, victim) = now;
-        _dirty[first + victim] = write && _writeBack;
-        if (write && !_writeBack) _writesThrough++;
+        if (_writeBack) Unsafe.As<bool, byte>(ref Unsafe.Add(ref dirty, victim)) = w;
+        else { Unsafe.Add(ref dirty, victim) = false; _writesThrough += w; }
         return result;
     }
 
-    /// <summary>The way holding <paramref name="block"/>, or -1.</summary>
+    /// <summary>The way holding <paramref name="block"/>, or -1. With vectors, one mask of the matching ways is built
+    /// from all the set's tags and then tested once, so where the hit is does not steer a branch.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Find(ref ulong tags, ref long stamps, ulong block)
     {
-        int i = 0;
-        if (_simd)
+        if (_simd && block != NoTag)
         {
+            // Valid lines have distinct tags and invalid ones hold NoTag, so the lowest match is the hit.
             var key = Vector256.Create(block);
+            ulong mask = 0;
+            int i = 0;
             for (; i + 4 <= _ways; i += 4)
-            {
-                uint m = Vector256.Equals(Vector256.LoadUnsafe(ref tags, (nuint)i), key).ExtractMostSignificantBits();
-                while (m != 0)
-                {
-                    int j = i + BitOperations.TrailingZeroCount(m);
-                    if (Unsafe.Add(ref stamps, j) != 0) return j;
-                    m &= m - 1;
-                }
-            }
+                mask |= (ulong)Vector256.Equals(Vector256.LoadUnsafe(ref tags, (nuint)i), key).ExtractMostSignificantBits() << i;
+            for (; i < _ways; i++)
+                mask |= (Unsafe.Add(ref tags, i) == block ? 1UL : 0UL) << i;
+            return mask == 0 ? -1 : BitOperations.TrailingZeroCount(mask);
         }
-        for (; i < _ways; i++)
+        for (int i = 0; i < _ways; i++)
             if (Unsafe.Add(ref tags, i) == block && Unsafe.Add(ref stamps, i) != 0) return i;
         return -1;
     }
 
-    /// <summary>The way with the smallest stamp (the first invalid one if any); the comparison selects, it does not
-    /// branch.</summary>
+    /// <summary>The first way with the smallest stamp (the first invalid one if any). With vectors: the minimum of
+    /// the set's stamps four lanes at a time, then the lowest lane equal to it; otherwise a scan that selects with
+    /// arithmetic rather than branches (stamps are below 2^62, so the difference's sign says which is smaller).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Oldest(ref long stamps, out long oldest)
     {
-        long best = Unsafe.Add(ref stamps, 0);
+        if (_simd && (_ways & 3) == 0)
+        {
+            var m = Vector256.LoadUnsafe(ref stamps);
+            for (int i = 4; i < _ways; i += 4) m = Vector256.Min(m, Vector256.LoadUnsafe(ref stamps, (nuint)i));
+            var h = Vector128.Min(m.GetLower(), m.GetUpper());
+            long best = Math.Min(h.ToScalar(), h.GetElement(1));
+            var key = Vector256.Create(best);
+            ulong eq = 0;
+            for (int i = 0; i < _ways; i += 4)
+                eq |= (ulong)Vector256.Equals(Vector256.LoadUnsafe(ref stamps, (nuint)i), key).ExtractMostSignificantBits() << i;
+            oldest = best;
+            return BitOperations.TrailingZeroCount(eq);
+        }
+        long b = Unsafe.Add(ref stamps, 0);
         int at = 0;
         for (int i = 1; i < _ways; i++)
         {
-            long st = Unsafe.Add(ref stamps, i);
-            bool less = st < best;
-            best = less ? st : best;
-            at = less ? i : at;
+            long diff = Unsafe.Add(ref stamps, i) - b;
+            long less = diff >> 63; // all ones when this stamp is smaller
+            b += diff & less;
+            at ^= (at ^ i) & (int)less;
         }
-        oldest = best;
+        oldest = b;
         return at;
     }
 
