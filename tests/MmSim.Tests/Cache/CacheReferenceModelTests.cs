@@ -59,4 +59,18 @@ public class CacheReferenceModelTests
             return true;
         }, iter: 2000);
     }
+
+    [Theory]
+    [InlineData(2)]  // the scalar lookup
+    [InlineData(4)]  // the vector lookup
+    public void The_all_ones_address_with_b0_is_not_mistaken_for_an_invalid_line(int ways)
+    {
+        // Invalid lines hold the tag of block 2^64 - 1; that block must still miss first, then hit.
+        var c = new SetAssociativeCache(new CacheConfig { Sets = 1, Ways = ways, BlockBits = 0 });
+        Assert.Equal(AccessResult.Miss, c.Access(ulong.MaxValue, false));
+        Assert.Equal(AccessResult.Hit, c.Access(ulong.MaxValue, true));
+        Assert.Equal(AccessResult.Miss, c.Access(0, false));
+        Assert.Equal(AccessResult.Hit, c.Access(ulong.MaxValue, false));
+        Assert.Equal((2L, 2L, 0L), (c.Hits, c.Misses, c.Evictions));
+    }
 }

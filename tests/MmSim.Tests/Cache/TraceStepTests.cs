@@ -198,6 +198,27 @@ public class TraceStepTests
         Directory.Delete(dir, true);
     }
 
+    [Fact]
+    public void Replaying_allocates_nothing_per_access()
+    {
+        string dir = Dir();
+        long Allocated(int lines)
+        {
+            var sb = new System.Text.StringBuilder("I  00400000,4\n S 7ff000ff8,8\n");
+            for (int i = 0; i < lines; i++) sb.Append(i % 3 == 0 ? " S " : " L ").Append((0x600000 + 8 * (i % 4096)).ToString("x")).Append(",8\n");
+            Write(dir, "t.lackey", sb.ToString());
+            var m = new SimMachine(ScenarioLoader.LoadFile(Scenario(dir, "t.lackey", "  caches: default")));
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            m.Run();
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        Allocated(20_000); // warm up (first calls, the JIT's own allocations)
+        long small = Allocated(20_000), large = Allocated(200_000);
+        // Ten times the accesses (the same 8 pages, so the same faults and events): no more bytes allocated.
+        Assert.InRange(large - small, -1024, 1024);
+        Directory.Delete(dir, true);
+    }
+
     private static SimMachine Builtin(string name)
     {
         var m = new SimMachine(BuiltinScenarios.Load(name));
