@@ -10,7 +10,7 @@ namespace MmSim.Bench;
 /// a quarter of them stores) into a 48 KiB 12-way LRU cache and into the default L1d/L1i/L2/L3 hierarchy; each
 /// operation is one access, so "Mean" is ns per access. Parser: a 4-million-line lackey text in memory; each
 /// operation is one byte, so "Mean" is ns per byte (MB/s = 1000 / Mean).
-/// Run: dotnet run -c Release --project bench/MmSim.Bench -- --filter '*CacheBenchmarks*'
+/// Run: dotnet run -c Release --project bench/MmSim.Bench -- --filter '*CacheBenchmarks*' --job short (figures: docs/cache.md)
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 3, iterationCount: 5)]

@@ -22,7 +22,8 @@ public static class CacheCommand
         var writeThrough = new Option<bool>("--write-through") { Description = "Write-through instead of write-back" };
         var noAlloc = new Option<bool>("--no-write-allocate") { Description = "A store miss does not load the line" };
         var hierarchy = new Option<string?>("--hierarchy") { Description = "Simulate L1d/L1i/L2/L3 from this YAML file, or 'default' (a current x86-64 desktop)" };
-        foreach (var o in new Option[] { s, e, b, t, v, json, policy, seed, writeThrough, noAlloc, hierarchy }) cmd.Options.Add(o);
+        var plot = new Option<string?>("--plot") { Description = "With --hierarchy: write a PNG of the accesses each level served and the time they cost" };
+        foreach (var o in new Option[] { s, e, b, t, v, json, policy, seed, writeThrough, noAlloc, hierarchy, plot }) cmd.Options.Add(o);
 
         cmd.SetAction(parse =>
         {
@@ -31,14 +32,25 @@ public static class CacheCommand
             string? h = parse.GetValue(hierarchy);
             if (h != null)
             {
-                if (parse.GetValue(v)) throw new InputException("-v", 0, "is for a single cache, not with --hierarchy");
                 var cfg = h == "default" ? HierarchyConfig.Default : HierarchyConfig.Load(h);
                 var hier = new CacheHierarchy(cfg);
-                using (var reader = LackeyRecordReader.Open(path)) hier.Run(reader);
+                // -v: one line per access naming the level that served it (an M record gives two lines).
+                CacheHierarchy.Observer? observer = parse.GetValue(v)
+                    ? (in LackeyRecord r, bool second, int served) => output.WriteLine(hier.VerboseLine(r, second, served))
+                    : null;
+                using (var reader = LackeyRecordReader.Open(path)) hier.Run(reader, observer);
+                var report = Reports.CachesReport.Of(hier);
+                if (parse.GetValue(plot) is { } png) Reports.CachePlot.Write(png, report, Path.GetFileName(path));
                 if (parse.GetValue(json)) WriteHierarchyJson(output, hier);
-                else foreach (var line in hier.Report()) output.WriteLine(line);
+                else
+                {
+                    foreach (var line in hier.Report()) output.WriteLine(line);
+                    output.WriteLine();
+                    Formatting.CachesText.Write(Formatting.Consoles.For(output), report, "memory hierarchy");
+                }
                 return 0;
             }
+            if (parse.GetValue(plot) is not null) throw new InputException("--plot", 0, "draws a hierarchy: give --hierarchy FILE.yaml or default");
             if (parse.GetValue(s) is not int sv || parse.GetValue(e) is not int ev || parse.GetValue(b) is not int bv)
                 throw new InputException("command line", 0, "expected -s, -E and -b (or --hierarchy)");
             var config = CacheConfig.FromLab(sv, ev, bv) with
@@ -92,10 +104,12 @@ public static class CacheCommand
             j.WriteNumber("misses", l.Cache.Misses);
             j.WriteNumber("evictions", l.Cache.Evictions);
             j.WriteNumber("dirty_evictions", l.Cache.DirtyEvictions);
+            j.WriteNumber("time_ns", l.Cache.Hits * h.CostPs(h.Levels.ToList().IndexOf(l)) / 1000.0);
             j.WriteEndObject();
         }
         j.WriteEndArray();
         j.WriteNumber("ram_accesses", h.RamAccesses);
+        j.WriteNumber("ram_time_ns", h.RamAccesses * h.CostPs(h.Ram) / 1000.0);
         j.WriteNumber("ram_latency_cycles", h.Config.RamLatencyCycles);
         j.WriteNumber("amat_cycles", h.AmatCycles);
         j.WriteNumber("amat_ns", h.AmatNs);

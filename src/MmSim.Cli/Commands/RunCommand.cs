@@ -80,6 +80,9 @@ public static class RunCommand
             if (plotPath is not null)
                 MemoryPlot.Write(plotPath, machine.Timeline, machine.Kernel.Phys.Zones, machine.Kernel.PageSize,
                     scenario.Title ?? scenario.Name ?? scenario.SourceName);
+            // With CPU caches, --plot X.png also draws the hierarchy to X.caches.png.
+            if (plotPath is not null && report.Caches is { } caches)
+                CachePlot.Write(Path.ChangeExtension(plotPath, null) + ".caches.png", caches, scenario.Name ?? scenario.SourceName);
             if (parse.GetValue(json)) stdout.WriteLine(report.ToJson());
             else TextReport.Write(report, stdout, language);
             if (parse.GetValue(stats))

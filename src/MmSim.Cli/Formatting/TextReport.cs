@@ -19,6 +19,11 @@ public static class TextReport
         c.WriteLine();
         MachineLine(c, r);
         Processes(c, r);
+        if (r.Caches is { } caches)
+        {
+            CachesText.Processes(c, r);
+            CachesText.Write(c, caches, "CPU caches (machine.caches)");
+        }
         Events(c, r);
         Zones(c, r);
         TwoColumns(c, "/proc/meminfo", r.Meminfo.Where(kv => !IsBoring(kv.Key)).Select(kv => (kv.Key, $"{kv.Value,10} kB")));

@@ -16,16 +16,23 @@ public sealed class LackeyRecordReader : IDisposable
 
     public static LackeyRecordReader Open(string path)
     {
-        try { return new LackeyRecordReader(File.OpenRead(path), path); }
+        try
+        {
+            Stream s = File.OpenRead(path);
+            // A .gz trace is decompressed on the fly.
+            if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) s = new System.IO.Compression.GZipStream(s, System.IO.Compression.CompressionMode.Decompress);
+            return new LackeyRecordReader(s, path);
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new InputException(path, 0, $"cannot read the trace: {ex.Message}", inner: ex);
+            string why = ex is FileNotFoundException or DirectoryNotFoundException ? "no such file" : ex.Message;
+            throw new InputException(path, 0, $"cannot read the trace: {why}", inner: ex);
         }
     }
 
     public bool Next(out LackeyRecord record)
     {
-        while (_src.Next(out var raw))
+        while (ReadLine(out var raw))
         {
             if (raw.Length >= 2 && raw[0] == '=' && raw[1] == '=') continue;
             var line = Parse.Trim(raw);
@@ -57,6 +64,15 @@ public sealed class LackeyRecordReader : IDisposable
         }
         record = default;
         return false;
+    }
+
+    private bool ReadLine(out ReadOnlySpan<byte> raw)
+    {
+        try { return _src.Next(out raw); }
+        catch (InvalidDataException ex)
+        {
+            throw new InputException(_name, _src.LineNumber + 1, $"the compressed trace is damaged: {ex.Message}", inner: ex);
+        }
     }
 
     private InputException Bad(ReadOnlySpan<byte> line, string what) =>

@@ -41,6 +41,8 @@ public sealed class SimMachine
     public Fork ForkOps { get; }
     public Writeback Writeback { get; }
     public SwapIo SwapIo { get; }
+    /// <summary>The CPU caches (<c>machine.caches</c>), one hierarchy for the whole machine; null when none.</summary>
+    public Cache.CacheHierarchy? Caches { get; }
     private int _nextPid;
     private Scheduler? _sched;
 
@@ -62,6 +64,7 @@ public sealed class SimMachine
         Mmu = new Mmu(Kernel.Layout, Kernel.Tables, Kernel.Frames);
         Executor = new StepExecutor(Kernel, Mmu, Faults, Mmap, Filemap, Readahead, _options.FaultEventLimit);
         Executor.BeforeTeardown = t => t.Final = MmSnapshot.Of(t.Mm);
+        if (scenario.Machine.Caches is { } caches) Caches = Executor.Caches = new Cache.CacheHierarchy(caches);
 
         Workingset = new Workingset(Kernel);
         Filemap.Workingset = Workingset;

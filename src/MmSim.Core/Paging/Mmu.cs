@@ -37,6 +37,10 @@ public sealed class Mmu
 
     public int Levels => _levels;
 
+    /// <summary>The PTE of the last access that translated (its frame gives the physical address the CPU caches
+    /// are indexed by).</summary>
+    public ulong LastPte;
+
     /// <summary>
     /// Translates one user access. <paramref name="content"/> is stored into the frame on a write, so that what
     /// was written can be checked later. The address must be a user address (the caller checks).
@@ -55,6 +59,7 @@ public sealed class Mmu
     private int Hit(Tlb tlb, ref Tlb.Entry e, AccessKind kind, int content)
     {
         ulong pte = e.Pte;
+        LastPte = pte;
         if (kind == AccessKind.Read)
         {
             tlb.Hits++;
@@ -127,6 +132,7 @@ public sealed class Mmu
             pte |= Pte.Accessed;
         }
         t[slot] = pte;
+        LastPte = pte;
         tlb.Fill(ref e, vpn, pte, table, slot);
         if (!Unsafe.AreSame(ref e, ref e2)) tlb.Fill(ref e2, vpn, pte, table, slot);
         return Walked;

@@ -18,6 +18,8 @@ public sealed class RunReport
     [JsonPropertyName("processes")] public List<ProcessReport> Processes { get; init; } = new();
     /// <summary>The processes' internal fragmentation, summed.</summary>
     [JsonPropertyName("internal_fragmentation_bytes")] public long InternalFragmentationBytes { get; set; }
+    /// <summary>The CPU caches over the whole run (null when the machine has none).</summary>
+    [JsonPropertyName("caches")] public CachesReport? Caches { get; set; }
     [JsonPropertyName("meminfo")] public OrderedDictionary<string, long> Meminfo { get; init; } = new();
     [JsonPropertyName("vmstat")] public OrderedDictionary<string, long> Vmstat { get; init; } = new();
     [JsonPropertyName("buddyinfo")] public List<string> Buddyinfo { get; init; } = new();
@@ -86,6 +88,7 @@ public sealed class RunReport
         foreach (var z in k.Phys.Zones) report.Watermarks.Add(ZoneReport.Of(z));
         foreach (var t in m.Tasks) report.Processes.Add(ProcessReport.Of(t, k, m.Oom.OomScore(t), s.Machine));
         report.InternalFragmentationBytes = report.Processes.Sum(p => p.InternalFragmentationBytes);
+        if (m.Caches is { } caches) report.Caches = CachesReport.Of(caches);
         foreach (var e in k.Log.Events) report.Events.Add(new EventReport(e.TimeNs, e.Type, e.Pid, e.Message));
         return report;
     }
@@ -171,6 +174,8 @@ public sealed class ProcessReport
     [JsonPropertyName("sleep_ns")] public long SleepNs { get; init; }
     [JsonPropertyName("stall_ns")] public long StallNs { get; init; }
     [JsonPropertyName("direct_reclaims")] public long DirectReclaims { get; init; }
+    /// <summary>Its share of the CPU caches and its time by level (null when the machine has no caches).</summary>
+    [JsonPropertyName("caches")] public ProcessCachesReport? Caches { get; init; }
 
     public static ProcessReport Of(SimTask t, Kernel k, long oomScore, Workloads.MachineSpec machine)
     {
@@ -195,6 +200,7 @@ public sealed class ProcessReport
             InternalFragmentationBytes = s.InternalFragBytes,
             StartNs = t.StartNs, EndNs = t.EndNs, CpuNs = t.CpuNs, IoWaitNs = t.IoWaitNs, SleepNs = t.SleepNs,
             StallNs = t.StallNs, DirectReclaims = t.DirectReclaims, OomScore = oomScore,
+            Caches = ProcessCachesReport.Of(t.Caches, machine.Caches, t.IoWaitNs),
         };
     }
 }

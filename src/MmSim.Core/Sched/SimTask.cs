@@ -37,6 +37,10 @@ public sealed class SimTask
     public bool OomKilled;
     public long StartNs = -1, EndNs = -1;
     public long Accesses;
+    /// <summary>This process's share of the CPU caches (null when the machine has none).</summary>
+    public Cache.CacheTally? Caches;
+    /// <summary>A trace step has made the stack mapping (its first data access's region).</summary>
+    internal bool TraceStackMapped;
     /// <summary>The status figures just before the address space was torn down (exit or kill).</summary>
     public MmSnapshot? Final;
 

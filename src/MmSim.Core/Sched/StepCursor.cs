@@ -19,11 +19,16 @@ internal sealed class StepCursor
     public long Stride;
     public long Pages;
     public AccessKind Kind;
-    public long StartMinFlt, StartMajFlt, StartNs;
+    public long StartMinFlt, StartMajFlt, StartNs, StartAccesses;
     public readonly long[] FaultKinds = new long[16];
     public AccessGenerator Gen;
     /// <summary>The read-ahead state of the file a read_file step opened.</summary>
     public PageCache.RaState? Ra;
+    /// <summary>A trace step's open trace, whether the store of an M record is still to do (at <see cref="Base"/>),
+    /// and the last VMAs its fetches and its data accesses fell in (to skip find_vma).</summary>
+    public Cache.LackeyRecordReader? Trace;
+    public bool PendingStore;
+    public ulong CodeStart, CodeLen, DataStart, DataLen;
 
     public void Reset(Step? step)
     {
@@ -32,6 +37,10 @@ internal sealed class StepCursor
         Position = End = Stride = Pages = 0;
         Base = 0;
         Ra = null;
+        Trace?.Dispose();
+        Trace = null;
+        PendingStore = false;
+        CodeStart = CodeLen = DataStart = DataLen = 0;
         Array.Clear(FaultKinds);
     }
 }

@@ -12,7 +12,7 @@ namespace MmSim.Sched;
 /// <see cref="Mmu"/>; a fault goes to the <see cref="FaultHandler"/>, and the access is retried as the CPU
 /// restarts the instruction. A major fault or a sleep blocks the task; the slice ends when its time is used.
 /// </summary>
-public sealed class StepExecutor
+public sealed partial class StepExecutor
 {
     /// <summary>Cost of entering and leaving the kernel for a system call (mmap, munmap, read...).</summary>
     public const long SyscallNs = 500;
@@ -129,6 +129,7 @@ public sealed class StepExecutor
                 if (r.Times > 0) task.Program.Push(new ProgramFrame(r.Steps, r.Times));
                 return Finished;
             case MlockStep m: return DoMlock(task, c, m, ref now, end);
+            case TraceStep t: return DoTrace(task, c, t, ref now, end);
             case ForkStep f:
                 now += SyscallNs * 20;
                 if (OnFork?.Invoke(task, f, now) is null)
@@ -273,8 +274,8 @@ public sealed class StepExecutor
         TotalAccesses++;
         int token = kind == AccessKind.Write ? ++task.WriteSeq : 0;
         int r = _mmu.Access(task.Mm, addr, kind, token);
-        if (r == Mmu.TlbHit) { now += _lat.AccessNs; return 0; }
-        if (r == Mmu.Walked) { now += _lat.AccessNs + _walkNs; return 0; }
+        if (r == Mmu.TlbHit) { now += MemoryNs(task, addr, kind); return 0; }
+        if (r == Mmu.Walked) { now += MemoryNs(task, addr, kind) + Walk(task); return 0; }
 
         _k.Now = now;
         var fr = _faults.Handle(task.Mm, addr, kind);
@@ -286,6 +287,7 @@ public sealed class StepExecutor
             return -1;
         }
         now += _lat.MinorFaultNs;
+        if (TallyOf(task) is { } tally) tally.FaultNs += _lat.MinorFaultNs;
         if (fr.Outcome == FaultOutcome.Major) task.MajFlt++; else task.MinFlt++;
         c.FaultKinds[(int)fr.Kind]++;
         if (_faultEventLimit > 0 && _faultEvents < _faultEventLimit)
@@ -295,7 +297,7 @@ public sealed class StepExecutor
         }
         // The CPU restarts the instruction: this time it translates.
         _mmu.Access(task.Mm, addr, kind, token);
-        now += _lat.AccessNs + _walkNs;
+        now += MemoryNs(task, addr, kind) + Walk(task);
         if (fr.Outcome == FaultOutcome.Major)
         {
             task.IoWaitNs += fr.IoNs;
@@ -478,6 +480,7 @@ public sealed class StepExecutor
         c.StartMinFlt = task.MinFlt;
         c.StartMajFlt = task.MajFlt;
         c.StartNs = now;
+        c.StartAccesses = task.Accesses;
     }
 
     private void StepSummary(SimTask task, StepCursor c, long now)
@@ -490,6 +493,7 @@ public sealed class StepExecutor
             ReadFileStep r => $"read_file {r.Path}",
             WriteFileStep w => $"write_file {w.Path}",
             MlockStep m => $"mlock {m.Region}",
+            TraceStep tr => $"trace {tr.File} ({task.Accesses - c.StartAccesses} accesses)",
             SleepStep s => $"sleep {Units.FormatTime(s.DurationNs)}",
             _ => c.Step?.GetType().Name ?? "step",
         };
@@ -532,6 +536,8 @@ public sealed class StepExecutor
     private void Teardown(SimTask task, long now, TaskState state)
     {
         BeforeTeardown?.Invoke(task);
+        task.Cursor.Trace?.Dispose();
+        task.Cursor.Trace = null;
         task.State = state;
         task.EndNs = now;
         _mmap.ExitMmap(task.Mm);

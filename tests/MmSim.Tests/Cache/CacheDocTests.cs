@@ -12,6 +12,8 @@ public class CacheDocTests
         throw new DirectoryNotFoundException("MmSim.slnx not found above " + AppContext.BaseDirectory);
     }
 
+    private static string TrimLines(string s) => string.Join('\n', s.Split('\n').Select(l => l.TrimEnd()));
+
     [Fact]
     public void Every_command_example_prints_its_output()
     {
@@ -27,7 +29,8 @@ public class CacheDocTests
                 .Select(a => a.StartsWith("tests/") ? Path.Combine(root, a) : a == "tiny.yaml" ? tiny : a).ToArray();
             var r = CacheCli.Run(args);
             Assert.Equal(0, r.Code);
-            Assert.Equal(m.Groups[2].Value, r.Out);
+            // Tables are padded with spaces that a page does not keep: compare without trailing spaces.
+            Assert.Equal(TrimLines(m.Groups[2].Value), TrimLines(r.Out));
         }
     }
 }

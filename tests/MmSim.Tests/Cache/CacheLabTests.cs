@@ -108,12 +108,4 @@ public class CacheOptionTests
         var wt = CacheCli.Run([.. g, "--write-through", "--json"]);
         Assert.Contains("\"dirty_evictions\": 0", wt.Out);
     }
-
-    [Fact]
-    public void Verbose_is_for_a_single_cache()
-    {
-        var r = CacheCli.Run("cache", "--hierarchy", "default", "-t", CacheCli.Data("yi.trace"), "-v");
-        Assert.Equal(2, r.Code);
-        Assert.Contains("not with --hierarchy", r.Err);
-    }
 }

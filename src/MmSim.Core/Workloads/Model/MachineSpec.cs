@@ -56,6 +56,11 @@ public sealed class MachineSpec
     /// <summary>The cost model (<c>latency:</c>).</summary>
     public LatencySpec Latency { get; set; } = new();
 
+    /// <summary>The CPU caches (<c>caches:</c>): null (the default) = none, every access costs
+    /// <c>latency.access</c>; otherwise each user access goes through L1d/L1i, L2, L3 and costs the latency of the
+    /// level that serves it (see docs/cache.md).</summary>
+    public Cache.HierarchyConfig? Caches { get; set; }
+
     public int Line { get; set; }
 
     /// <summary>Number of page frames of RAM.</summary>

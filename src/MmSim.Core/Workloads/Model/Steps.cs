@@ -15,10 +15,10 @@ public static class StepKinds
 {
     public const string Alloc = "alloc", Touch = "touch", Access = "access", MapFile = "map_file",
         ReadFile = "read_file", WriteFile = "write_file", Free = "free", Mlock = "mlock", Fork = "fork",
-        Sleep = "sleep", Repeat = "repeat", Exit = "exit";
+        Sleep = "sleep", Repeat = "repeat", Exit = "exit", Trace = "trace";
 
     public static readonly IReadOnlyList<string> All =
-        [Alloc, Touch, Access, MapFile, ReadFile, WriteFile, Free, Sleep, Repeat, Exit, Mlock, Fork];
+        [Alloc, Touch, Access, MapFile, ReadFile, WriteFile, Free, Sleep, Repeat, Exit, Mlock, Fork, Trace];
 }
 
 /// <summary><c>alloc</c>: an anonymous private mapping (mmap MAP_PRIVATE|MAP_ANONYMOUS), lazy: no page is
@@ -148,4 +148,17 @@ public sealed class ExitStep : Step
     public override string Kind => StepKinds.Exit;
     /// <summary>The exit status, 0..255.</summary>
     public int Code { get; set; }
+}
+
+/// <summary><c>trace</c>: replays a real program's memory trace (valgrind lackey: <c>I</c> fetch, <c>L</c> load,
+/// <c>S</c> store, <c>M</c> load then store) through the TLB, the page tables, the faults and the CPU caches.
+/// Mappings are made on first touch (see docs/cache.md, "Traces in scenarios").</summary>
+public sealed class TraceStep : Step
+{
+    public override string Kind => StepKinds.Trace;
+    /// <summary>The file as written in the scenario (relative to the scenario's directory).</summary>
+    public string File { get; set; } = "";
+    /// <summary>Where it was found: a path, or "builtin:NAME" for a trace shipped with the built-in scenarios.</summary>
+    public string ResolvedPath { get; set; } = "";
+    public string Format { get; set; } = "lackey";
 }

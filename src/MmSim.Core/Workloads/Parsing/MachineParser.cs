@@ -9,7 +9,7 @@ internal static class MachineParser
     public static readonly string[] Keys =
         ["memory", "page_size", "swap", "kernel_reserved", "cpus", "transparent_hugepage", "time_slice",
          "tlb_entries", "tlb_ways", "tlb_l2_entries", "tlb_l2_ways", "pcid", "latency", "translation",
-         "kernel_memory"];
+         "kernel_memory", "caches"];
 
     public static readonly string[] KernelMemoryKeys =
         ["slab_reclaimable", "slab_unreclaimable", "vmalloc", "percpu", "other"];
@@ -103,6 +103,7 @@ internal static class MachineParser
         spec.Pcid = map.Bool("pcid") ?? spec.Pcid;
         if (map.Get("latency") is { } latency) spec.Latency = ParseLatency(source, latency);
         if (map.Get("kernel_memory") is { } km) spec.KernelMemory = ParseKernelMemory(source, km, spec);
+        if (map.Get("caches") is { } caches) spec.Caches = CachesParser.Parse(source, caches);
         return spec;
     }
 

@@ -19,6 +19,8 @@ internal sealed class StepParser(string source, int pageSize)
     private static readonly string[] RepeatKeys = ["times", "steps"];
     private static readonly string[] ExitKeys = ["code"];
     private static readonly string[] ForkKeys = ["name", "steps"];
+    private static readonly string[] TraceKeys = ["file", "format"];
+    private static readonly string[] TraceFormats = ["lackey"];
     private static readonly string[] Patterns = ["sequential", "random", "zipf"];
 
     /// <summary>Steps that need no parameters, so <c>- exit</c> alone is a step.</summary>
@@ -78,6 +80,7 @@ internal sealed class StepParser(string source, int pageSize)
             StepKinds.Repeat => Repeat(value!),
             StepKinds.Exit => Exit(value),
             StepKinds.Fork => Fork(value),
+            StepKinds.Trace => Trace(value!),
             _ => throw new InvalidOperationException(kind),
         };
         step.Line = YamlScalars.Line(keyNode);
@@ -225,6 +228,18 @@ internal sealed class StepParser(string source, int pageSize)
             Name = map.String("name"),
             Steps = map.Get("steps") is { } steps ? ParseList(steps, "fork.steps") : [],
         };
+    }
+
+    private TraceStep Trace(YamlNode node)
+    {
+        var map = Map(node, StepKinds.Trace, TraceKeys, "{ file: prog.lackey, format: lackey }");
+        string file = map.RequiredString("file", "a lackey trace, relative to the scenario file; .gz is read too");
+        string format = map.String("format") ?? "lackey";
+        if (!TraceFormats.Contains(format))
+            throw map.Error("format", $"invalid trace.format '{format}'{Suggest.Expected(format, TraceFormats)}");
+        string resolved = TraceFiles.Resolve(file, source)
+            ?? throw map.Error("file", $"trace file '{file}' not found (looked beside the scenario, {TraceFiles.Describe(file, source)})");
+        return new TraceStep { File = file, ResolvedPath = resolved, Format = format };
     }
 
     private Prot ParseProt(YamlMap map, string key)
