@@ -50,6 +50,7 @@ public sealed class Kswapd : IKernelThread
         if (Failures >= MaxReclaimRetries) return;
         if (_vmscan.PgdatBalanced(highestZone)) return;
         Awake = true;
+        _k.Trace?.Add(new TracePoint(now, TraceLog.KswapdWake, 0, _k.Phys.NrFreePages, SumWatermarks(highestZone, low: true), 0, now));
         _k.PreemptRequested = true;
         Schedule?.Invoke(now);
     }
@@ -105,10 +106,21 @@ public sealed class Kswapd : IKernelThread
 
     private long Sleep()
     {
+        _k.Trace?.Add(new TracePoint(_k.Now, TraceLog.KswapdSleep, 0, _k.Phys.NrFreePages, SumWatermarks(_classZone, low: false), 0, _k.Now));
         _inPass = false;
         Awake = false;
         _classZone = ZoneType.Dma;
         _vmscan.SnapshotRefaults();
         return -1;
+    }
+
+    /// <summary>The low (or high) watermarks of the zones kswapd balances, summed: what the tracepoints' sentences
+    /// compare free memory with.</summary>
+    private long SumWatermarks(ZoneType highest, bool low)
+    {
+        long sum = 0;
+        foreach (var z in _k.Phys.Zones)
+            if ((int)z.Type <= (int)highest) sum += low ? z.WatermarkLow : z.WatermarkHigh;
+        return sum;
     }
 }

@@ -48,6 +48,7 @@ public sealed class PageAllocator
         for (int guard = 0; guard < 10_000; guard++)
         {
             long reclaimed = _vmscan.TryToFreePages(highest, out long cost);
+            _k.Trace?.DirectReclaimPass(current.Pid, _k.Now, _k.Now + cost, reclaimed, phys.NrFreePages, MinWatermarks(highest));
             _k.Now += cost;
             current.StallNs += cost;
             current.DirectReclaims++;
@@ -78,6 +79,14 @@ public sealed class PageAllocator
             if (pfn >= 0) return pfn;
         }
         return -1;
+    }
+
+    private long MinWatermarks(ZoneType highest)
+    {
+        long sum = 0;
+        foreach (var z in _k.Phys.Zones)
+            if ((int)z.Type <= (int)highest) sum += z.WatermarkMin;
+        return sum;
     }
 
     /// <summary>

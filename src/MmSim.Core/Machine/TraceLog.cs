@@ -1,0 +1,38 @@
+namespace MmSim.Machine;
+
+/// <summary>One tracepoint hit, named as in include/trace/events/vmscan.h. <see cref="Free"/> and
+/// <see cref="Watermark"/> are pages (nr_free_pages and the watermark it was compared with); for direct reclaim
+/// <see cref="Reclaimed"/> is nr_reclaimed and <see cref="EndNs"/> the end of the stall.</summary>
+public sealed record TracePoint(long TimeNs, string Name, int Pid, long Free, long Watermark, long Reclaimed, long EndNs);
+
+/// <summary>The vmscan tracepoints of a run, recorded only when asked for (the web lab draws them); capped so a
+/// long run cannot grow it without bound.</summary>
+public sealed class TraceLog(int limit = 20_000)
+{
+    public const string KswapdWake = "mm_vmscan_kswapd_wake";
+    public const string KswapdSleep = "mm_vmscan_kswapd_sleep";
+    public const string DirectReclaim = "mm_vmscan_direct_reclaim";
+
+    private readonly List<TracePoint> _points = new();
+    public IReadOnlyList<TracePoint> Points => _points;
+    /// <summary>Hits not recorded because the log was full.</summary>
+    public long Dropped { get; private set; }
+
+    public void Add(TracePoint p)
+    {
+        if (_points.Count >= limit) { Dropped++; return; }
+        _points.Add(p);
+    }
+
+    /// <summary>One pass of direct reclaim by <paramref name="pid"/>: merged with the previous pass when it
+    /// continues it (same task, no gap), so one allocation stall is one entry (begin .. end).</summary>
+    public void DirectReclaimPass(int pid, long startNs, long endNs, long reclaimed, long free, long minWmark)
+    {
+        if (_points.Count > 0 && _points[^1] is { Name: DirectReclaim } last && last.Pid == pid && last.EndNs == startNs)
+        {
+            _points[^1] = last with { EndNs = endNs, Reclaimed = last.Reclaimed + reclaimed };
+            return;
+        }
+        Add(new TracePoint(startNs, DirectReclaim, pid, free, minWmark, reclaimed, endNs));
+    }
+}
