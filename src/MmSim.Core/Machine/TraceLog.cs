@@ -1,9 +1,13 @@
 namespace MmSim.Machine;
 
 /// <summary>One tracepoint hit, named as in include/trace/events/vmscan.h. <see cref="Free"/> and
-/// <see cref="Watermark"/> are pages (nr_free_pages and the watermark it was compared with); for direct reclaim
-/// <see cref="Reclaimed"/> is nr_reclaimed and <see cref="EndNs"/> the end of the stall.</summary>
-public sealed record TracePoint(long TimeNs, string Name, int Pid, long Free, long Watermark, long Reclaimed, long EndNs);
+/// <see cref="Watermark"/> are pages (the free pages of the zones concerned and their watermarks, summed); for kswapd's
+/// sleep <see cref="Reclaimed"/> is kswapd_failures; for direct reclaim
+/// <see cref="Reclaimed"/> is nr_reclaimed and <see cref="EndNs"/> the end of the stall; for the OOM killer's
+/// choice (mark_victim) <see cref="Points"/> is the victim's oom_badness and <see cref="NextPid"/>/<see cref="NextPoints"/>
+/// the runner-up's (0 / long.MinValue when there was none).</summary>
+public sealed record TracePoint(long TimeNs, string Name, int Pid, long Free, long Watermark, long Reclaimed, long EndNs,
+    long Points = 0, int NextPid = 0, long NextPoints = long.MinValue);
 
 /// <summary>The vmscan tracepoints of a run, recorded only when asked for (the web lab draws them); capped so a
 /// long run cannot grow it without bound.</summary>
@@ -12,6 +16,8 @@ public sealed class TraceLog(int limit = 20_000)
     public const string KswapdWake = "mm_vmscan_kswapd_wake";
     public const string KswapdSleep = "mm_vmscan_kswapd_sleep";
     public const string DirectReclaim = "mm_vmscan_direct_reclaim";
+    /// <summary>include/trace/events/oom.h: the task the OOM killer picked.</summary>
+    public const string MarkVictim = "mark_victim";
 
     private readonly List<TracePoint> _points = new();
     public IReadOnlyList<TracePoint> Points => _points;

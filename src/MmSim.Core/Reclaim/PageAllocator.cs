@@ -48,7 +48,7 @@ public sealed class PageAllocator
         for (int guard = 0; guard < 10_000; guard++)
         {
             long reclaimed = _vmscan.TryToFreePages(highest, out long cost);
-            _k.Trace?.DirectReclaimPass(current.Pid, _k.Now, _k.Now + cost, reclaimed, phys.NrFreePages, MinWatermarks(highest));
+            _k.Trace?.DirectReclaimPass(current.Pid, _k.Now, _k.Now + cost, reclaimed, FreeIn(highest), MinWatermarks(highest));
             _k.Now += cost;
             current.StallNs += cost;
             current.DirectReclaims++;
@@ -81,11 +81,20 @@ public sealed class PageAllocator
         return -1;
     }
 
+    // For the direct-reclaim tracepoint: the zones' free pages and min watermarks (plus lowmem_reserve), summed.
     private long MinWatermarks(ZoneType highest)
     {
         long sum = 0;
         foreach (var z in _k.Phys.Zones)
-            if ((int)z.Type <= (int)highest) sum += z.WatermarkMin;
+            if ((int)z.Type <= (int)highest) sum += z.WatermarkMin + z.LowmemReserve[(int)highest];
+        return sum;
+    }
+
+    private long FreeIn(ZoneType highest)
+    {
+        long sum = 0;
+        foreach (var z in _k.Phys.Zones)
+            if ((int)z.Type <= (int)highest) sum += z.FreePages;
         return sum;
     }
 

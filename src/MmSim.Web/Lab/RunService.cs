@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using MmSim.Machine;
+using MmSim.Reports;
+using MmSim.Workloads;
+using YamlDotNet.Core;
+
+namespace MmSim.Web.Lab;
+
+/// <summary>
+/// POST /api/run: parses a scenario with the CLI's parser, refuses it if it is too big (<see cref="ScenarioGuard"/>),
+/// runs it within the server's limits (at most <see cref="WebLabOptions.MaxConcurrent"/> at once, a work budget
+/// and a wall-clock limit checked in the run loop) and answers the document of <c>mmsim run --json</c> with the
+/// timeline and the lab's views added.
+/// </summary>
+public sealed class RunService(WebLabOptions options)
+{
+    private readonly SemaphoreSlim _slots = new(Math.Max(1, options.MaxConcurrent));
+
+    public WebLabOptions Options => options;
+
+    /// <summary>Wall time of the last run's simulation (for the log and the benchmark).</summary>
+    public TimeSpan LastRunTime { get; private set; }
+
+    /// <summary>Runs posted YAML (<paramref name="builtin"/> null; its source is "scenario.yaml") or a built-in
+    /// by name, as <c>mmsim run NAME</c> does (same source and name, so the same document).</summary>
+    public async Task<ApiResult> RunAsync(string yaml, string? builtin, IReadOnlyList<(string Key, string Value)> overrides, CancellationToken aborted)
+    {
+        Scenario scenario;
+        try
+        {
+            if (builtin is not null && !BuiltinScenarios.Exists(builtin))
+                return ApiResult.Error(404, $"no built-in scenario '{builtin}'; built-ins are: {string.Join(", ", BuiltinScenarios.Names)}");
+            scenario = builtin is null
+                ? ScenarioOverrides.Apply(yaml, "scenario.yaml", "scenario", overrides)
+                : ScenarioOverrides.Apply(BuiltinScenarios.Text(builtin), $"scenarios/{builtin}.yaml", builtin, overrides);
+        }
+        catch (InputException e)
+        {
+            return ApiResult.BadInput(e.Format(), e.Line);
+        }
+        catch (YamlException e)
+        {
+            return ApiResult.BadInput($"scenario.yaml:{e.Start.Line}: {e.Message}", (int)e.Start.Line);
+        }
+        if (ScenarioGuard.Check(scenario, options) is { } refused) return ApiResult.Error(422, refused);
+
+        if (!await _slots.WaitAsync(options.QueueWait, aborted))
+            return ApiResult.Error(503, $"the server is already running {options.MaxConcurrent} simulations; try again shortly");
+        try
+        {
+            return await Task.Run(() => Simulate(scenario, aborted), aborted);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    private ApiResult Simulate(Scenario scenario, CancellationToken aborted)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        limit.CancelAfter(options.TimeLimit);
+        var recorder = new RunRecorder(options.MaxTimelinePoints);
+        var machine = new SimMachine(scenario, new MachineOptions
+        {
+            SampleIntervalNs = 1_000_000,
+            Cancellation = limit.Token,
+            AccessLimit = options.MaxAccesses,
+            OnSample = recorder.OnSample,
+            Tracepoints = true,
+        });
+        var sw = Stopwatch.StartNew();
+        try
+        {
+            machine.Run();
+        }
+        catch (SimulationLimitException e)
+        {
+            string why = limit.IsCancellationRequested && !aborted.IsCancellationRequested
+                ? $"the simulation exceeded this server's wall-clock limit of {options.TimeLimit.TotalSeconds:0.#} s and was stopped (mmsim serve --time-limit raises it)"
+                : e.Message.Contains("work budget") ? e.Message + " (mmsim serve --max-accesses raises it)" : e.Message;
+            return ApiResult.Error(422, why);
+        }
+        sw.Stop();
+        LastRunTime = sw.Elapsed;
+        recorder.Finish(machine);
+        var report = RunReport.Build(machine);
+        return ApiResult.Ok(RunDocument.Write(report, machine, recorder, sw.Elapsed));
+    }
+}

@@ -1,0 +1,138 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using MmSim.Web.Lab;
+using MmSim.Workloads;
+
+namespace MmSim.Web;
+
+/// <summary>
+/// <c>mmsim serve</c>: the web lab. Kestrel with ASP.NET Core minimal APIs; the page (HTML, scripts, styles,
+/// strings, uPlot) is embedded in this assembly. Endpoints: GET /api/scenarios, GET /api/scenarios/NAME (YAML),
+/// POST /api/run, POST /api/replay, POST /api/translate, GET /api/languages; everything else is a static asset.
+/// </summary>
+public static class WebLab
+{
+    public static WebApplication Build(WebLabOptions o)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton(o);
+        builder.Services.AddSingleton<RunService>();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = o.MaxBodyBytes;
+            k.AddServerHeader = false;
+            if (o.Host == "localhost") k.ListenLocalhost(o.Port);
+            else if (IPAddress.TryParse(o.Host, out var ip)) k.Listen(ip, o.Port);
+            else throw new InputException("--host", 0, $"expected an IP address or localhost, got '{o.Host}'");
+        });
+        var app = builder.Build();
+        app.Use(async (ctx, next) =>
+        {
+            // Everything the page needs is served from here: nothing may load from another site.
+            ctx.Response.Headers["Content-Security-Policy"] =
+                "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'";
+            ctx.Response.Headers["X-Content-Type-Options"] = "nosniff";
+            await next();
+        });
+        Map(app, o);
+        return app;
+    }
+
+    /// <summary>The address the server listens on, once started (with the port Kestrel picked for port 0).</summary>
+    public static string Address(WebApplication app) =>
+        app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+    private static void Map(WebApplication app, WebLabOptions o)
+    {
+        app.MapGet("/api/scenarios", () => Results.Content(Scenarios(), "application/json; charset=utf-8"));
+        app.MapGet("/api/scenarios/{name}", (string name) => BuiltinScenarios.Exists(name)
+            ? Results.Text(BuiltinScenarios.Text(name), "text/yaml; charset=utf-8")
+            : Json(ApiResult.Error(404, $"no built-in scenario '{name}'")));
+        app.MapGet("/api/languages", () => Results.Json(Assets.Languages));
+
+        app.MapPost("/api/run", async (HttpContext ctx, RunService runs) =>
+        {
+            var (body, error) = await ReadBody(ctx, o);
+            if (error is not null) return Json(error);
+            List<(string, string)> overrides;
+            try
+            {
+                overrides = ctx.Request.Query["set"].Select(s => ScenarioOverrides.ParseAssignment(s ?? "", "set")).ToList();
+            }
+            catch (InputException e)
+            {
+                return Json(ApiResult.BadInput(e.Format(), 0));
+            }
+            string? builtin = ctx.Request.Query["builtin"].FirstOrDefault();
+            return Json(await runs.RunAsync(body!, builtin, overrides, ctx.RequestAborted));
+        });
+        app.MapPost("/api/replay", async (HttpContext ctx) =>
+        {
+            var (body, error) = await ReadBody(ctx, o);
+            return Json(error ?? ReplayService.Run(body!));
+        });
+        app.MapPost("/api/translate", async (HttpContext ctx) =>
+        {
+            var (body, error) = await ReadBody(ctx, o);
+            return Json(error ?? TranslateService.Run(body!));
+        });
+        app.MapFallback("/api/{**rest}", () => Json(ApiResult.Error(404, "no such API endpoint")));
+
+        app.MapGet("/", (HttpContext ctx) =>
+        {
+            string lang = Assets.PickLanguage(ctx.Request.Headers.AcceptLanguage.ToString());
+            string html = Assets.Text("index.html")!.Replace("__LANG__", lang);
+            ctx.Response.Headers.CacheControl = "no-cache";
+            return Results.Content(html, "text/html; charset=utf-8");
+        });
+        app.MapGet("/{**path}", (string path) => Assets.Bytes(path) is { } bytes
+            ? Results.Bytes(bytes, Assets.ContentType(path))
+            : Results.NotFound());
+    }
+
+    private static IResult Json(ApiResult r) => Results.Content(r.Json, "application/json; charset=utf-8", Encoding.UTF8, r.Status);
+
+    /// <summary>The request body as text; a body over the limit is a 413 (from Content-Length, or Kestrel's limit
+    /// while reading a chunked body).</summary>
+    private static async Task<(string? Body, ApiResult? Error)> ReadBody(HttpContext ctx, WebLabOptions o)
+    {
+        string tooLarge = $"the request body is over this server's limit of {o.MaxBodyBytes:N0} bytes";
+        if (ctx.Request.ContentLength > o.MaxBodyBytes) return (null, ApiResult.Error(413, tooLarge));
+        try
+        {
+            using var reader = new StreamReader(ctx.Request.Body, Encoding.UTF8);
+            return (await reader.ReadToEndAsync(ctx.RequestAborted), null);
+        }
+        catch (Microsoft.AspNetCore.Http.BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, ApiResult.Error(413, tooLarge));
+        }
+    }
+
+    private static string Scenarios()
+    {
+        var list = BuiltinScenarios.Names.Select(n =>
+        {
+            var s = BuiltinScenarios.Load(n);
+            return new Dictionary<string, string?>
+            {
+                ["name"] = n, ["title"] = s.Title, ["description"] = s.Description?.Trim(),
+                ["description_zh"] = s.DescriptionZh?.Trim(),
+            };
+        });
+        return JsonSerializer.Serialize(list, new JsonSerializerOptions
+        {
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        });
+    }
+}
