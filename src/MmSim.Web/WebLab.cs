@@ -28,7 +28,7 @@ public static class WebLab
         builder.Services.AddSingleton<RunService>();
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Limits.MaxRequestBodySize = o.MaxBodyBytes;
+            k.Limits.MaxRequestBodySize = o.MaxBodyBytes * DrainFactor;
             k.AddServerHeader = false;
             if (o.Host == "localhost") k.ListenLocalhost(o.Port);
             else if (IPAddress.TryParse(o.Host, out var ip)) k.Listen(ip, o.Port);
@@ -102,22 +102,42 @@ public static class WebLab
 
     private static IResult Json(ApiResult r) => Results.Content(r.Json, "application/json; charset=utf-8", Encoding.UTF8, r.Status);
 
-    /// <summary>The request body as text; a body over the limit is a 413 (from Content-Length, or Kestrel's limit
-    /// while reading a chunked body).</summary>
+    /// <summary>The request body as text; a body over the limit is a 413. The body is read to its end (up to
+    /// <see cref="DrainFactor"/> times the limit) before answering: a server that answers and closes while the
+    /// client is still sending makes the client's TCP stack drop the answer (a reset), so the client would see a
+    /// broken connection instead of the 413.</summary>
     private static async Task<(string? Body, ApiResult? Error)> ReadBody(HttpContext ctx, WebLabOptions o)
     {
         string tooLarge = $"the request body is over this server's limit of {o.MaxBodyBytes:N0} bytes";
-        if (ctx.Request.ContentLength > o.MaxBodyBytes) return (null, ApiResult.Error(413, tooLarge));
+        if (ctx.Request.ContentLength > o.MaxBodyBytes * DrainFactor)
+        {
+            ctx.Response.Headers.Connection = "close";
+            return (null, ApiResult.Error(413, tooLarge));
+        }
+        var kept = new MemoryStream();
+        var chunk = new byte[64 * 1024];
+        long total = 0;
         try
         {
-            using var reader = new StreamReader(ctx.Request.Body, Encoding.UTF8);
-            return (await reader.ReadToEndAsync(ctx.RequestAborted), null);
+            int n;
+            while ((n = await ctx.Request.Body.ReadAsync(chunk, ctx.RequestAborted)) > 0)
+            {
+                total += n;
+                if (total <= o.MaxBodyBytes) kept.Write(chunk, 0, n);
+            }
         }
         catch (Microsoft.AspNetCore.Http.BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
+            ctx.Response.Headers.Connection = "close";
             return (null, ApiResult.Error(413, tooLarge));
         }
+        if (total > o.MaxBodyBytes) return (null, ApiResult.Error(413, tooLarge));
+        return (Encoding.UTF8.GetString(kept.GetBuffer(), 0, (int)kept.Length), null);
     }
+
+    /// <summary>Bodies up to this many times the limit are read (and dropped) to answer 413 cleanly; beyond, Kestrel's
+    /// own limit cuts the connection.</summary>
+    private const int DrainFactor = 8;
 
     private static string Scenarios()
     {

@@ -18,6 +18,11 @@ public sealed class RunService(WebLabOptions options)
 
     public WebLabOptions Options => options;
 
+    private int _running;
+
+    /// <summary>Simulations running now.</summary>
+    public int Running => Volatile.Read(ref _running);
+
     /// <summary>Wall time of the last run's simulation (for the log and the benchmark).</summary>
     public TimeSpan LastRunTime { get; private set; }
 
@@ -46,15 +51,19 @@ public sealed class RunService(WebLabOptions options)
 
         if (!await _slots.WaitAsync(options.QueueWait, aborted))
             return ApiResult.Error(503, $"the server is already running {options.MaxConcurrent} simulations; try again shortly");
+        Interlocked.Increment(ref _running);
         try
         {
             return await Task.Run(() => Simulate(scenario, aborted), aborted);
         }
         finally
         {
+            Interlocked.Decrement(ref _running);
             _slots.Release();
         }
     }
+
+    private static string Limit(TimeSpan t) => t.TotalSeconds >= 1 ? $"{t.TotalSeconds:0.##} s" : $"{t.TotalMilliseconds:0} ms";
 
     private ApiResult Simulate(Scenario scenario, CancellationToken aborted)
     {
@@ -77,7 +86,7 @@ public sealed class RunService(WebLabOptions options)
         catch (SimulationLimitException e)
         {
             string why = limit.IsCancellationRequested && !aborted.IsCancellationRequested
-                ? $"the simulation exceeded this server's wall-clock limit of {options.TimeLimit.TotalSeconds:0.#} s and was stopped (mmsim serve --time-limit raises it)"
+                ? $"the simulation exceeded this server's wall-clock limit of {Limit(options.TimeLimit)} and was stopped (mmsim serve --time-limit raises it)"
                 : e.Message.Contains("work budget") ? e.Message + " (mmsim serve --max-accesses raises it)" : e.Message;
             return ApiResult.Error(422, why);
         }
