@@ -39,7 +39,7 @@ public sealed class RunRecorder
     private Row? _last;
     private long _lastTime = -1;
 
-    public RunRecorder(int maxRows, int maxGrids = 32)
+    public RunRecorder(int maxRows, int maxGrids = 64)
     {
         _maxRows = Math.Max(4, maxRows);
         _maxGrids = Math.Max(2, maxGrids);

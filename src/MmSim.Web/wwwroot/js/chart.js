@@ -2,7 +2,7 @@
 // it moves the cursor.
 import { state, rows, rowAt, setCursor, cursorTime } from './state.js';
 
-export function timeChart(container, { series, data, yLabel, xLabel, height = 340 }) {
+export function timeChart(container, { series, data, yLabel, xLabel, height = 340, onDraw = null }) {
   const width = Math.max(480, container.clientWidth || 900);
   const u = new uPlot({
     width, height,
@@ -23,6 +23,7 @@ export function timeChart(container, { series, data, yLabel, xLabel, height = 34
         ctx.lineTo(x, u.bbox.top + u.bbox.height);
         ctx.stroke();
         ctx.restore();
+        if (onDraw) onDraw(u);
       }],
     },
   }, data, container);

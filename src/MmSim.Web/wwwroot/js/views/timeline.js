@@ -36,6 +36,9 @@ function build() {
   const n = rows().length;
   const flat = v => new Array(n).fill(v * MiB);
   const box = el.querySelector('#timeline-chart');
+  // Event marks, as elements over the plot so that they can be pointed at (and found by tests).
+  const layer = document.createElement('div');
+  layer.className = 'markers';
   if (chart) chart.destroy();
   chart = timeChart(box, {
     xLabel: t('timeline.time'), yLabel: t('timeline.mib'),
@@ -49,18 +52,19 @@ function build() {
       { label: t('timeline.wmark_low'), stroke: '#ff7f0e', width: 1, dash: [4, 4] },
       { label: t('timeline.wmark_high'), stroke: '#bcbd22', width: 1, dash: [4, 4] },
     ],
+    // The marks are placed once the scales exist (uPlot draws after construction), and again on each redraw.
+    onDraw: u => layer.querySelectorAll('.marker').forEach(m => { m.style.left = u.valToPos(Number(m.dataset.t) / 1e9, 'x') + 'px'; }),
     data: [xs(), column('MemFree', MiB), column('AnonPages', MiB), column('Cached', MiB), column('Dirty', MiB),
       column('SwapUsed', MiB), flat(w.min), flat(w.low), flat(w.high)],
   });
-  // Event marks, as elements over the plot so that they can be pointed at (and found by tests).
-  const layer = document.createElement('div');
-  layer.className = 'markers';
+  chart.over.appendChild(layer);
   run.lab.steps.forEach((s, k) => {
     if (!['oom_kill', 'oom_kill_next', 'oom_kill_allocating', 'kswapd_wake', 'direct_reclaim', 'swap_out'].includes(s.kind)) return;
     const m = document.createElement('div');
     m.className = 'marker';
     m.dataset.kind = s.kind;
     m.setAttribute('data-testid', 'timeline-marker');
+    m.dataset.t = String(s.time_ns);
     m.style.left = chart.valToPos(s.time_ns / 1e9, 'x') + 'px';
     m.style.height = '100%';
     m.title = `${secs(s.time_ns)}: ${stepSentence(s)}`;
@@ -68,7 +72,6 @@ function build() {
     m.onclick = () => setStep(k);
     layer.appendChild(m);
   });
-  chart.over.appendChild(layer);
 
   const list = el.querySelector('#event-list');
   list.innerHTML = run.lab.steps.map((s, k) => `<li data-index="${k}" data-kind="${esc(s.kind)}" data-testid="event">
