@@ -137,7 +137,7 @@ public sealed class ApiTests(SharedServer fixture) : IClassFixture<SharedServer>
         Assert.Equal(16, (int)f["per_cell"]!);
         Assert.Equal(4096, (int)f["cells"]!);
         var snaps = f["snapshots"]!.AsArray();
-        Assert.InRange(snaps.Count, 2, 33);
+        Assert.InRange(snaps.Count, 2, 65); // at most 64 kept, and the final state
         foreach (var s in snaps) Assert.Equal(4096, ((string)s!["cells"]!).Length);
         // At the start nothing is allocated but the kernel; at the end db's 96 MiB and worker's are anonymous.
         string last = (string)snaps[^1]!["cells"]!;
@@ -312,5 +312,32 @@ public sealed class ApiTests(SharedServer fixture) : IClassFixture<SharedServer>
     {
         Assert.Equal("127.0.0.1", new WebLabOptions().Host);
         Assert.StartsWith("http://127.0.0.1:", fixture.Server.Url);
+    }
+}
+
+/// <summary>The step-mode events of a run with swapping and reclaim.</summary>
+public sealed class StepTests(SharedServer fixture) : IClassFixture<SharedServer>
+{
+    [Fact]
+    public async Task Swap_out_bursts_add_up_to_pswpout_and_stalls_start_at_the_min_watermark()
+    {
+        var r = await fixture.Server.Client.PostAsync("api/run?builtin=swap-before-oom", new StringContent(""));
+        var doc = JsonNode.Parse(await r.Content.ReadAsStringAsync())!;
+        var steps = doc["lab"]!["steps"]!.AsArray();
+        var bursts = steps.Where(s => (string)s!["kind"]! == "swap_out").ToList();
+        Assert.NotEmpty(bursts);
+        long pswpout = (long)doc["vmstat"]!["pswpout"]!;
+        Assert.True(pswpout > 0);
+        Assert.Equal(pswpout, bursts.Sum(b => (long)b!["args"]!["pages"]!));
+        Assert.Equal(pswpout * 4, bursts.Sum(b => (long)b!["args"]!["size_kb"]!));
+        var stalls = steps.Where(s => (string)s!["kind"]! == "direct_reclaim").ToList();
+        Assert.NotEmpty(stalls);
+        // __alloc_pages_slowpath reclaims only when the allocation failed the min watermark: free <= min.
+        foreach (var s in stalls) Assert.True((long)s!["args"]!["free_kb"]! <= (long)s["args"]!["min_kb"]!);
+        Assert.Equal("small", (string)stalls[0]!["args"]!["comm"]!);
+        // Steps are in the order things happened: kswapd wakes before the first stall.
+        int wake = steps.ToList().FindIndex(s => (string)s!["kind"]! == "kswapd_wake");
+        int stall = steps.ToList().FindIndex(s => (string)s!["kind"]! == "direct_reclaim");
+        Assert.InRange(wake, 0, stall - 1);
     }
 }

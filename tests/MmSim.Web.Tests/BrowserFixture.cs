@@ -20,6 +20,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             throw new InvalidOperationException(
                 $"the browser tests need Chromium at {Chromium}: install the Debian packages chromium and fonts-noto-cjk (apt-get install -y chromium fonts-noto-cjk; .ci/run does)");
         Directory.CreateDirectory(ScreenshotDir);
+        // Runs share two cores with the API tests: give the page time, the assertions still wait for exact text.
+        Assertions.SetDefaultExpectTimeout(60_000);
         Server = await LabServer.StartAsync();
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -37,7 +39,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             Locale = locale, ViewportSize = new ViewportSize { Width = 1366, Height = 900 },
         });
         var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(30_000);
+        page.SetDefaultTimeout(60_000);
         await page.GotoAsync(Server.Url);
         await page.WaitForSelectorAsync("body[data-ready=true]");
         return page;

@@ -88,13 +88,13 @@ public sealed class BrowserTests(BrowserFixture fx) : IClassFixture<BrowserFixtu
         await Expect(cache).ToContainTextAsync("running");
         await Expect(page.GetByTestId("process-row").First).ToContainTextAsync("cache");
         await Shot(page, "06-processes-before-kill");
-        for (int i = 0; i < 4; i++) await page.GetByTestId("step-forward").ClickAsync();
-        await Expect(sentence).ToContainTextAsync("7/7 · OOM killer chose pid 1001 (cache)");
+        for (int i = 0; i < 3; i++) await page.GetByTestId("step-forward").ClickAsync();
+        await Expect(sentence).ToContainTextAsync("6/7 · OOM killer chose pid 1001 (cache)");
         await Expect(cache).ToContainTextAsync("killed");
         await Shot(page, "07-processes-after-kill");
 
         // And back.
-        for (int i = 0; i < 4; i++) await page.GetByTestId("step-back").ClickAsync();
+        for (int i = 0; i < 3; i++) await page.GetByTestId("step-back").ClickAsync();
         await Expect(sentence).ToHaveTextAsync("3/7 · worker[1002] started.");
         await Expect(cache).ToContainTextAsync("running");
 

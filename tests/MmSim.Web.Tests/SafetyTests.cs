@@ -76,7 +76,7 @@ public sealed class SafetyTests
                   - repeat: { times: 1000000000, steps: [ { sleep: 1ms } ] }
             """));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, billion);
-        Assert.Equal("the scenario asks for 2,000,000,001 steps (repeats included), more than this server's limit of 10,000,000", (string)d3["error"]!);
+        Assert.Equal("the scenario asks for 1,000,000,001 steps (repeats included), more than this server's limit of 10,000,000", (string)d3["error"]!);
 
         var (accesses, d4) = await Post(s.Client, "api/run", Yaml("""
             machine: { memory: 64MiB }

@@ -53,7 +53,7 @@ public sealed class SimMachine
         Scenario = scenario;
         _options = options ?? new MachineOptions();
         Kernel = new Kernel(scenario);
-        if (_options.Tracepoints) Kernel.Trace = new TraceLog();
+        if (_options.Tracepoints) Kernel.Trace = new TraceLog(Kernel.Log);
         PageTables = new PageTableOps(Kernel);
         Filemap = new Filemap(Kernel);
         Readahead = new Readahead(Kernel, Filemap);

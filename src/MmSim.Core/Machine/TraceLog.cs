@@ -7,11 +7,16 @@ namespace MmSim.Machine;
 /// choice (mark_victim) <see cref="Points"/> is the victim's oom_badness and <see cref="NextPid"/>/<see cref="NextPoints"/>
 /// the runner-up's (0 / long.MinValue when there was none).</summary>
 public sealed record TracePoint(long TimeNs, string Name, int Pid, long Free, long Watermark, long Reclaimed, long EndNs,
-    long Points = 0, int NextPid = 0, long NextPoints = long.MinValue);
+    long Points = 0, int NextPid = 0, long NextPoints = long.MinValue)
+{
+    /// <summary>How many event-log lines were written before this hit: where it goes among them. Simulated clocks
+    /// are per CPU and per kernel thread, so time alone does not give the order in which things happened.</summary>
+    public int LogPosition { get; init; }
+}
 
 /// <summary>The vmscan tracepoints of a run, recorded only when asked for (the web lab draws them); capped so a
 /// long run cannot grow it without bound.</summary>
-public sealed class TraceLog(int limit = 20_000)
+public sealed class TraceLog(EventLog log, int limit = 20_000)
 {
     public const string KswapdWake = "mm_vmscan_kswapd_wake";
     public const string KswapdSleep = "mm_vmscan_kswapd_sleep";
@@ -27,14 +32,15 @@ public sealed class TraceLog(int limit = 20_000)
     public void Add(TracePoint p)
     {
         if (_points.Count >= limit) { Dropped++; return; }
-        _points.Add(p);
+        _points.Add(p with { LogPosition = log.Events.Count });
     }
 
     /// <summary>One pass of direct reclaim by <paramref name="pid"/>: merged with the previous pass when it
     /// continues it (same task, no gap), so one allocation stall is one entry (begin .. end).</summary>
     public void DirectReclaimPass(int pid, long startNs, long endNs, long reclaimed, long free, long minWmark)
     {
-        if (_points.Count > 0 && _points[^1] is { Name: DirectReclaim } last && last.Pid == pid && last.EndNs == startNs)
+        if (_points.Count > 0 && _points[^1] is { Name: DirectReclaim } last && last.Pid == pid && last.EndNs == startNs
+            && last.LogPosition == log.Events.Count)
         {
             _points[^1] = last with { EndNs = endNs, Reclaimed = last.Reclaimed + reclaimed };
             return;

@@ -47,8 +47,9 @@ public sealed class PageAllocator
         int noProgress = 0;
         for (int guard = 0; guard < 10_000; guard++)
         {
+            long freeBefore = _k.Trace is null ? 0 : FreeIn(highest);
             long reclaimed = _vmscan.TryToFreePages(highest, out long cost);
-            _k.Trace?.DirectReclaimPass(current.Pid, _k.Now, _k.Now + cost, reclaimed, FreeIn(highest), MinWatermarks(highest));
+            _k.Trace?.DirectReclaimPass(current.Pid, _k.Now, _k.Now + cost, reclaimed, freeBefore, MinWatermarks(highest));
             _k.Now += cost;
             current.StallNs += cost;
             current.DirectReclaims++;

@@ -20,7 +20,9 @@ public static class StepBuilder
         foreach (var t in m.Tasks) comm[t.Pid] = t.Comm;
         string Comm(int pid) => comm.TryGetValue(pid, out var c) ? c : "?";
         long kbPerPage = k.PageSize / 1024;
-        var steps = new List<LabStep>();
+        // Each step with its place in the order things happened: log line i at 2i+1, a tracepoint hit after i lines
+        // at 2i (before line i), so both merge in occurrence order.
+        var steps = new List<(LabStep Step, long Order)>();
         long dropped = 0;
         var perKind = new Dictionary<string, int>();
         bool Frequent(string kind)
@@ -38,27 +40,27 @@ public static class StepBuilder
             {
                 case TraceLog.KswapdWake:
                     if (Frequent("kswapd_wake"))
-                        steps.Add(new LabStep(p.TimeNs, "kswapd_wake", 0, new Dictionary<string, object>
+                        steps.Add((new LabStep(p.TimeNs, "kswapd_wake", 0, new Dictionary<string, object>
                         {
                             ["free_kb"] = p.Free * kbPerPage, ["low_kb"] = p.Watermark * kbPerPage,
-                        }, null));
+                        }, null), 2L * p.LogPosition));
                     break;
                 case TraceLog.KswapdSleep:
                     if (Frequent("kswapd_sleep"))
-                        steps.Add(new LabStep(p.TimeNs, p.Reclaimed >= Reclaim.Kswapd.MaxReclaimRetries ? "kswapd_give_up" : "kswapd_sleep", 0,
+                        steps.Add((new LabStep(p.TimeNs, p.Reclaimed >= Reclaim.Kswapd.MaxReclaimRetries ? "kswapd_give_up" : "kswapd_sleep", 0,
                             new Dictionary<string, object>
                             {
                                 ["free_kb"] = p.Free * kbPerPage, ["high_kb"] = p.Watermark * kbPerPage,
-                            }, null));
+                            }, null), 2L * p.LogPosition));
                     break;
                 case TraceLog.DirectReclaim:
                     if (Frequent("direct_reclaim"))
-                        steps.Add(new LabStep(p.TimeNs, "direct_reclaim", p.Pid, new Dictionary<string, object>
+                        steps.Add((new LabStep(p.TimeNs, "direct_reclaim", p.Pid, new Dictionary<string, object>
                         {
                             ["comm"] = Comm(p.Pid), ["pid"] = p.Pid, ["stall_ns"] = p.EndNs - p.TimeNs,
                             ["free_kb"] = p.Free * kbPerPage, ["min_kb"] = p.Watermark * kbPerPage,
                             ["reclaimed_kb"] = p.Reclaimed * kbPerPage,
-                        }, null));
+                        }, null), 2L * p.LogPosition));
                     break;
                 case TraceLog.MarkVictim:
                     victims[(p.TimeNs, p.Pid)] = p;
@@ -67,8 +69,10 @@ public static class StepBuilder
         }
 
         var oomKilled = new HashSet<(long, int)>();
-        foreach (var e in k.Log.Events)
+        for (int i = 0; i < k.Log.Events.Count; i++)
         {
+            var e = k.Log.Events[i];
+            long order = 2L * i + 1;
             var args = new Dictionary<string, object> { ["comm"] = Comm(e.Pid), ["pid"] = e.Pid };
             switch (e.Type)
             {
@@ -87,19 +91,22 @@ public static class StepBuilder
                         }
                     }
                     else kind = "oom_kill_allocating";
-                    steps.Add(new LabStep(e.TimeNs, kind, e.Pid, args, e.Message));
+                    steps.Add((new LabStep(e.TimeNs, kind, e.Pid, args, e.Message), order));
                     break;
                 case EventTypes.Killed:
-                    if (!oomKilled.Contains((e.TimeNs, e.Pid))) steps.Add(new LabStep(e.TimeNs, "killed", e.Pid, args, e.Message));
+                    if (!oomKilled.Contains((e.TimeNs, e.Pid))) steps.Add((new LabStep(e.TimeNs, "killed", e.Pid, args, e.Message), order));
                     break;
                 case EventTypes.Start or EventTypes.Exit or EventTypes.Segv or EventTypes.Enomem or EventTypes.AllocFail
                     or EventTypes.Panic:
-                    steps.Add(new LabStep(e.TimeNs, e.Type, e.Pid, args, e.Message));
+                    steps.Add((new LabStep(e.TimeNs, e.Type, e.Pid, args, e.Message), order));
                     break;
             }
         }
 
-        // Swap-out bursts: consecutive rows over which pswpout grew.
+        var ordered = steps.OrderBy(x => x.Order).Select(x => x.Step).ToList();
+
+        // Swap-out bursts: consecutive rows over which pswpout grew; each goes before the first step after the first
+        // sample that saw it.
         int pswpout = Array.IndexOf(RunRecorder.Columns, "pswpout");
         for (int i = 1; i < rows.Count; i++)
         {
@@ -107,24 +114,14 @@ public static class StepBuilder
             int start = i - 1;
             while (i + 1 < rows.Count && rows[i + 1].Values[pswpout] != rows[i].Values[pswpout]) i++;
             long pages = rows[i].Values[pswpout] - rows[start].Values[pswpout];
-            steps.Add(new LabStep(rows[start].Values[0], "swap_out", 0, new Dictionary<string, object>
+            long at = rows[start + 1].Values[0]; // the first sample that saw it
+            long from = rows[start].Values[0];
+            int pos = ordered.FindIndex(s => s.TimeNs > at);
+            ordered.Insert(pos < 0 ? ordered.Count : pos, new LabStep(at, "swap_out", 0, new Dictionary<string, object>
             {
-                ["pages"] = pages, ["size_kb"] = pages * kbPerPage, ["dur_ns"] = rows[i].Values[0] - rows[start].Values[0],
+                ["pages"] = pages, ["size_kb"] = pages * kbPerPage, ["dur_ns"] = rows[i].Values[0] - from,
             }, null));
         }
-
-        // Stable by time: at one moment the log's order (wake before stall before kill) is kept.
-        var ordered = steps.Select((s, i) => (s, i)).OrderBy(x => x.s.TimeNs).ThenBy(x => Rank(x.s.Kind)).ThenBy(x => x.i)
-            .Select(x => x.s).ToList();
         return (ordered, dropped);
     }
-
-    private static int Rank(string kind) => kind switch
-    {
-        "start" => 0,
-        "kswapd_wake" => 1,
-        "swap_out" => 2,
-        "direct_reclaim" => 3,
-        _ => 4,
-    };
 }

@@ -41,7 +41,7 @@ function draw() {
     frames: f.count.toLocaleString('en-US'), page: size(state.run.lab.page_size / 1024), per: f.per_cell, time: secs(snap.time_ns),
   });
   const r = cursorRow(), c = state.run.timeline.columns;
-  const shown = ['MemFree', 'MemAvailable', 'AnonPages', 'Cached', 'Dirty', 'PageTables', 'SwapUsed', 'Kernel'];
+  const shown = ['MemFree', 'MemAvailable', 'AnonPages', 'Cached', 'Dirty', 'PageTables', 'SwapUsed'];
   el.querySelector('#meminfo').innerHTML = shown.map(n => `<tr><th class="l">${n}</th><td>${r[c.indexOf(n)].toLocaleString('en-US')} kB</td></tr>`).join('');
 }
 
