@@ -10,22 +10,36 @@ let docs = null, error = '';
 
 const counters = ['pswpout', 'pswpin', 'pgsteal_kswapd', 'pgsteal_direct', 'pgscan_kswapd', 'pgscan_direct', 'pgmajfault', 'oom_kill', 'allocstall_movable'];
 
-function chartSvg(doc) {
-  // A small line chart of free and anonymous memory, drawn as SVG (two side by side, same scale).
-  const rows = doc.timeline.rows, c = doc.timeline.columns;
-  const W = 420, H = 160, maxT = rows[rows.length - 1][0] || 1;
-  const maxY = Math.max(...rows.map(r => Math.max(r[c.indexOf('MemFree')], r[c.indexOf('AnonPages')], r[c.indexOf('SwapUsed')])), 1);
-  const line = (name, colour) => `<polyline fill="none" stroke="${colour}" stroke-width="2" points="${rows.map(r => `${(r[0] / maxT * W).toFixed(1)},${(H - r[c.indexOf(name)] / maxY * H).toFixed(1)}`).join(' ')}"/>`;
-  return `<svg width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" style="border:1px solid #d9dde3;background:#fff">
-    ${line('MemFree', '#2ca02c')}${line('AnonPages', '#e8743b')}${line('SwapUsed', '#9467bd')}</svg>`;
+// Two uPlot charts of free, anonymous and swap-used memory, on the same scales so that they compare.
+function charts() {
+  const all = docs.filter(d => !d.error);
+  const maxT = Math.max(...all.map(d => d.simulated_ns / 1e9), 0.001);
+  const maxY = Math.max(...all.flatMap(d => {
+    const c = d.timeline.columns;
+    return d.timeline.rows.map(r => Math.max(r[c.indexOf('MemFree')], r[c.indexOf('AnonPages')], r[c.indexOf('SwapUsed')]) / 1024);
+  }), 1);
+  docs.forEach((d, i) => {
+    if (d.error) return;
+    const c = d.timeline.columns, rows = d.timeline.rows;
+    const col = n => rows.map(r => r[c.indexOf(n)] / 1024);
+    const box = el.querySelector('#cmp-chart-' + i);
+    const u = new uPlot({
+      width: Math.max(360, box.clientWidth || 520), height: 240,
+      scales: { x: { time: false, range: [0, maxT] }, y: { range: [0, maxY * 1.05] } },
+      axes: [{ label: t('timeline.time') }, { label: t('timeline.mib'), size: 60 }],
+      series: [{}, { label: t('timeline.free'), stroke: '#2ca02c', width: 2 }, { label: t('timeline.anon'), stroke: '#e8743b', width: 2 },
+        { label: t('timeline.swap'), stroke: '#9467bd', width: 2 }],
+      legend: { show: i === 0 },
+    }, [rows.map(r => r[0] / 1e9), col('MemFree'), col('AnonPages'), col('SwapUsed')], box);
+    box.querySelector('canvas').setAttribute('data-testid', 'compare-chart');
+  });
 }
 
 function draw() {
   let out = '';
   if (docs) {
     out = `<div class="row">${docs.map((d, i) => `<div class="col"><h3>${esc(i === 0 ? form.a : form.b)}</h3>${d.error
-      ? `<div class="error">${esc(d.error)}</div>` : chartSvg(d)}</div>`).join('')}</div>
-      <p class="muted"><span style="color:#2ca02c">■</span> ${esc(t('timeline.free'))} <span style="color:#e8743b">■</span> ${esc(t('timeline.anon'))} <span style="color:#9467bd">■</span> ${esc(t('timeline.swap'))}</p>`;
+      ? `<div class="error">${esc(d.error)}</div>` : `<div class="chart" id="cmp-chart-${i}"></div>`}</div>`).join('')}</div>`;
     if (!docs.some(d => d.error)) {
       out += `<table data-testid="compare-table"><tr><th class="l">${esc(t('cmp.counter'))}</th><th>A</th><th>B</th></tr>
         ${counters.map(n => `<tr><td class="l">${n}</td><td>${docs[0].vmstat[n] ?? 0}</td><td>${docs[1].vmstat[n] ?? 0}</td></tr>`).join('')}
@@ -39,6 +53,7 @@ function draw() {
     <button class="primary" id="cmp-run" data-testid="compare-run">${esc(t('cmp.run'))}</button>
     <div data-testid="compare-result">${error ? `<div class="error">${esc(error)}</div>` : ''}${out}</div>`;
   el.querySelector('#cmp-run').onclick = run;
+  if (docs) charts();
 }
 
 async function run() {
