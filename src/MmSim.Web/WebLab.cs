@@ -81,10 +81,20 @@ public static class WebLab
             var (body, error) = await ReadBody(ctx, o);
             return Json(error ?? ReplayService.Run(body!));
         });
-        app.MapPost("/api/translate", async (HttpContext ctx) =>
+        app.MapPost("/api/translate", async (HttpContext ctx, RunService runs) =>
         {
             var (body, error) = await ReadBody(ctx, o);
-            return Json(error ?? TranslateService.Run(body!));
+            if (error is not null) return Json(error);
+            try
+            {
+                using var doc = JsonDocument.Parse(body!);
+                if (WalkService.Wants(doc.RootElement)) return Json(await WalkService.RunAsync(doc.RootElement, runs, ctx.RequestAborted));
+            }
+            catch (JsonException)
+            {
+                // TranslateService answers it with the parser's message.
+            }
+            return Json(TranslateService.Run(body!));
         });
         app.MapFallback("/api/{**rest}", () => Json(ApiResult.Error(404, "no such API endpoint")));
 

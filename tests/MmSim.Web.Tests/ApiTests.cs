@@ -254,6 +254,29 @@ public sealed class ApiTests(SharedServer fixture) : IClassFixture<SharedServer>
     }
 
     [Fact]
+    public async Task Translate_walks_a_simulated_process_page_table_like_the_cli()
+    {
+        var (status, doc) = await Post("api/translate", """{ "builtin": "oom-protect", "pid": 1000, "address": "0x7ffff11ffabc", "access": "w" }""");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var vmas = doc["vmas"]!.AsArray();
+        Assert.Equal("heap", (string)vmas[0]!["name"]!);
+        Assert.Equal("0x7ffff11ff000", (string)vmas[0]!["start"]!);
+        doc.AsObject().Remove("vmas");
+        var cli = JsonNode.Parse(Cli("translate", "--scenario", "oom-protect", "--pid", "1000", "0x7ffff11ffabc", "--access", "w", "--json"))!;
+        Assert.True(JsonNode.DeepEquals(cli, doc), doc.ToJsonString());
+        Assert.Equal(["PGD", "PUD", "PMD", "PTE"], doc["levels"]!.AsArray().Select(l => (string)l!["name"]!));
+        Assert.Null((string?)doc["fault"]);
+        Assert.EndsWith("abc", (string)doc["physical"]!);
+        // The run's processes carry their mappings for the page to offer.
+        var (_, run) = await Post("api/run?builtin=oom-protect", "", "text/yaml");
+        var db = run["lab"]!["processes"]!.AsArray().Single(p => (int)p!["pid"]! == 1000)!;
+        Assert.Equal("0x7ffff7fff000", (string)db["vmas"]![0]!["end"]!);
+        var (bad, err) = await Post("api/translate", """{ "builtin": "oom-protect", "pid": 4242, "address": "0x1" }""");
+        Assert.Equal(HttpStatusCode.BadRequest, bad);
+        Assert.Equal("pid: no process 4242 in the scenario; its pids are 1000, 1001, 1002", (string)err["error"]!);
+    }
+
+    [Fact]
     public async Task Translate_bad_input_is_400()
     {
         var (status, doc) = await Post("api/translate", """{ "scheme": "i386", "address": "0x1ffffffff" }""");

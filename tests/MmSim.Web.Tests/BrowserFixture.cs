@@ -32,6 +32,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
+    /// <summary>Uncaught script errors of the pages.</summary>
+    public List<string> Errors { get; } = new();
+
     public async Task<IPage> NewPage(string locale = "en-US")
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
@@ -39,6 +42,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             Locale = locale, ViewportSize = new ViewportSize { Width = 1366, Height = 900 },
         });
         var page = await context.NewPageAsync();
+        // A script error fails the test that caused it (checked when it saves a screenshot), with the message.
+        page.PageError += (_, message) => { lock (Errors) Errors.Add(message); };
         page.SetDefaultTimeout(60_000);
         await page.GotoAsync(Server.Url);
         await page.WaitForSelectorAsync("body[data-ready=true]");

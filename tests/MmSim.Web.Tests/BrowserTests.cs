@@ -6,13 +6,23 @@ namespace MmSim.Web.Tests;
 /// <summary>The page in a real browser: the views, the languages, step mode, the labs.</summary>
 public sealed class BrowserTests(BrowserFixture fx) : IClassFixture<BrowserFixture>
 {
-    private static Task Shot(IPage page, string name) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDir, name + ".png"), FullPage = true });
+    private async Task Shot(IPage page, string name)
+    {
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDir, name + ".png"), FullPage = true });
+        NoScriptErrors();
+    }
 
-    private static async Task RunOomProtect(IPage page)
+    private void NoScriptErrors()
+    {
+        lock (fx.Errors) Assert.True(fx.Errors.Count == 0, "script errors: " + string.Join("; ", fx.Errors));
+    }
+
+    private async Task RunOomProtect(IPage page)
     {
         await page.GetByTestId("scenario-select").SelectOptionAsync("oom-protect");
         await page.GetByTestId("run").ClickAsync();
+        await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=timeline]') !== null || document.querySelector('[data-testid=scenario-error]') !== null");
+        NoScriptErrors();
         await Expect(page.GetByTestId("timeline")).ToBeVisibleAsync();
         await page.WaitForSelectorAsync("[data-testid=timeline] canvas");
     }
@@ -165,6 +175,21 @@ public sealed class BrowserTests(BrowserFixture fx) : IClassFixture<BrowserFixtu
         await page.GetByTestId("segment-run").ClickAsync();
         await Expect(page.GetByTestId("segment-result")).ToContainTextAsync("Trap: limit.");
         await Shot(page, "13-translation");
+    }
+
+    [Fact]
+    public async Task Translation_walks_the_page_table_of_a_process_of_the_last_run()
+    {
+        var page = await fx.NewPage();
+        await RunOomProtect(page);
+        await page.GetByTestId("tab-translate").ClickAsync();
+        await Expect(page.GetByTestId("walk-address")).ToHaveValueAsync("0x7ffff11ffabc");
+        await page.GetByTestId("walk-run").ClickAsync();
+        var levels = page.GetByTestId("walk-level");
+        await Expect(levels).ToHaveCountAsync(4);
+        await Expect(levels.Nth(3)).ToContainTextAsync("PTE");
+        await Expect(page.GetByTestId("walk-result")).ToContainTextAsync("Physical address 0x");
+        await Shot(page, "15-translation-walk");
     }
 
     [Fact]

@@ -48,6 +48,53 @@ public static class TranslateJson
         j.WriteEndObject();
     });
 
+    public static string FaultName(WalkFault f) => f switch
+    {
+        WalkFault.NonCanonical => "non-canonical",
+        WalkFault.KernelAddress => "kernel-address",
+        WalkFault.NotMapped => "not-mapped",
+        WalkFault.SwapEntry => "swap-entry",
+        WalkFault.ZeroPage => "zero-page",
+        WalkFault.WriteProtected => "write-protected",
+        _ => "no-mm",
+    };
+
+    /// <summary><c>mmsim translate --scenario S --pid N ADDRESS --json</c>: the walk of a simulated process's page
+    /// table: each level's table frame, index, entry, the frame it points to and its flags; the physical address or
+    /// the fault and why; the process's TLB counts.</summary>
+    public static string Of(int pid, PageWalkResult r, Paging.Tlb tlb) => Write(j =>
+    {
+        j.WriteStartObject();
+        j.WriteNumber("pid", pid);
+        j.WriteString("address", $"0x{r.Address:x}");
+        if (r.Vma is { } v) j.WriteString("vma", PageWalk.Name(v));
+        else j.WriteNull("vma");
+        j.WriteStartArray("levels");
+        foreach (var s in r.Steps)
+        {
+            j.WriteStartObject();
+            j.WriteString("name", s.Level);
+            j.WriteNumber("table_pfn", s.TablePfn);
+            j.WriteNumber("index", s.Index);
+            j.WriteString("entry", $"0x{s.Entry:x16}");
+            if (s.EntryPfn is long p) j.WriteNumber("pfn", p);
+            else j.WriteNull("pfn");
+            j.WriteString("flags", s.Flags);
+            j.WriteEndObject();
+        }
+        j.WriteEndArray();
+        if (r.Physical is ulong pa) j.WriteString("physical", $"0x{pa:x}");
+        else j.WriteNull("physical");
+        if (r.Fault is { } f) j.WriteString("fault", FaultName(f));
+        else j.WriteNull("fault");
+        j.WriteString("reason", r.Reason);
+        j.WriteStartObject("tlb");
+        j.WriteNumber("hits", tlb.Hits);
+        j.WriteNumber("misses", tlb.Misses);
+        j.WriteEndObject();
+        j.WriteEndObject();
+    });
+
     private static string Write(Action<Utf8JsonWriter> body)
     {
         using var ms = new MemoryStream();

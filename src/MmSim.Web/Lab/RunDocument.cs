@@ -88,6 +88,16 @@ public static class RunDocument
             j.WriteNumber("pid", t.Pid);
             j.WriteString("name", t.Name);
             j.WriteNumber("oom_score_adj", t.OomScoreAdj);
+            j.WriteStartArray("vmas"); // at the end of the run (none once the process is gone)
+            foreach (var v in t.Mm.Vmas.Take(64))
+            {
+                j.WriteStartObject();
+                j.WriteString("name", MmSim.Translate.PageWalk.Name(v));
+                j.WriteString("start", $"0x{v.Start:x}");
+                j.WriteString("end", $"0x{v.End:x}");
+                j.WriteEndObject();
+            }
+            j.WriteEndArray();
             j.WriteEndObject();
         }
         j.WriteEndArray();

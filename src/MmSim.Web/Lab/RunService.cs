@@ -30,31 +30,43 @@ public sealed class RunService(WebLabOptions options)
     /// by name, as <c>mmsim run NAME</c> does (same source and name, so the same document).</summary>
     public async Task<ApiResult> RunAsync(string yaml, string? builtin, IReadOnlyList<(string Key, string Value)> overrides, CancellationToken aborted)
     {
+        var recorder = new RunRecorder(options.MaxTimelinePoints);
+        var (error, machine, wall) = await SimulateAsync(yaml, builtin, overrides, recorder.OnSample, aborted);
+        if (error is not null) return error;
+        recorder.Finish(machine!);
+        return ApiResult.Ok(RunDocument.Write(RunReport.Build(machine!), machine!, recorder, wall));
+    }
+
+    /// <summary>Parses, checks and runs a scenario within the server's limits; the finished machine, or the error
+    /// to answer.</summary>
+    public async Task<(ApiResult? Error, SimMachine? Machine, TimeSpan Wall)> SimulateAsync(string yaml, string? builtin,
+        IReadOnlyList<(string Key, string Value)> overrides, Action<SimMachine, long>? onSample, CancellationToken aborted)
+    {
         Scenario scenario;
         try
         {
             if (builtin is not null && !BuiltinScenarios.Exists(builtin))
-                return ApiResult.Error(404, $"no built-in scenario '{builtin}'; built-ins are: {string.Join(", ", BuiltinScenarios.Names)}");
+                return (ApiResult.Error(404, $"no built-in scenario '{builtin}'; built-ins are: {string.Join(", ", BuiltinScenarios.Names)}"), null, default);
             scenario = builtin is null
                 ? ScenarioOverrides.Apply(yaml, "scenario.yaml", "scenario", overrides)
                 : ScenarioOverrides.Apply(BuiltinScenarios.Text(builtin), $"scenarios/{builtin}.yaml", builtin, overrides);
         }
         catch (InputException e)
         {
-            return ApiResult.BadInput(e.Format(), e.Line);
+            return (ApiResult.BadInput(e.Format(), e.Line), null, default);
         }
         catch (YamlException e)
         {
-            return ApiResult.BadInput($"scenario.yaml:{e.Start.Line}: {e.Message}", (int)e.Start.Line);
+            return (ApiResult.BadInput($"scenario.yaml:{e.Start.Line}: {e.Message}", (int)e.Start.Line), null, default);
         }
-        if (ScenarioGuard.Check(scenario, options) is { } refused) return ApiResult.Error(422, refused);
+        if (ScenarioGuard.Check(scenario, options) is { } refused) return (ApiResult.Error(422, refused), null, default);
 
         if (!await _slots.WaitAsync(options.QueueWait, aborted))
-            return ApiResult.Error(503, $"the server is already running {options.MaxConcurrent} simulations; try again shortly");
+            return (ApiResult.Error(503, $"the server is already running {options.MaxConcurrent} simulations; try again shortly"), null, default);
         Interlocked.Increment(ref _running);
         try
         {
-            return await Task.Run(() => Simulate(scenario, aborted), aborted);
+            return await Task.Run(() => Simulate(scenario, onSample, aborted), aborted);
         }
         finally
         {
@@ -65,18 +77,17 @@ public sealed class RunService(WebLabOptions options)
 
     private static string Limit(TimeSpan t) => t.TotalSeconds >= 1 ? $"{t.TotalSeconds:0.##} s" : $"{t.TotalMilliseconds:0} ms";
 
-    private ApiResult Simulate(Scenario scenario, CancellationToken aborted)
+    private (ApiResult?, SimMachine?, TimeSpan) Simulate(Scenario scenario, Action<SimMachine, long>? onSample, CancellationToken aborted)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         limit.CancelAfter(options.TimeLimit);
-        var recorder = new RunRecorder(options.MaxTimelinePoints);
         var machine = new SimMachine(scenario, new MachineOptions
         {
-            SampleIntervalNs = 1_000_000,
+            SampleIntervalNs = onSample is null ? 0 : 1_000_000,
             Cancellation = limit.Token,
             AccessLimit = options.MaxAccesses,
-            OnSample = recorder.OnSample,
-            Tracepoints = true,
+            OnSample = onSample,
+            Tracepoints = onSample is not null,
         });
         var sw = Stopwatch.StartNew();
         try
@@ -88,12 +99,10 @@ public sealed class RunService(WebLabOptions options)
             string why = limit.IsCancellationRequested && !aborted.IsCancellationRequested
                 ? $"the simulation exceeded this server's wall-clock limit of {Limit(options.TimeLimit)} and was stopped (mmsim serve --time-limit raises it)"
                 : e.Message.Contains("work budget") ? e.Message + " (mmsim serve --max-accesses raises it)" : e.Message;
-            return ApiResult.Error(422, why);
+            return (ApiResult.Error(422, why), null, sw.Elapsed);
         }
         sw.Stop();
         LastRunTime = sw.Elapsed;
-        recorder.Finish(machine);
-        var report = RunReport.Build(machine);
-        return ApiResult.Ok(RunDocument.Write(report, machine, recorder, sw.Elapsed));
+        return (null, machine, sw.Elapsed);
     }
 }

@@ -1,12 +1,13 @@
 // Address translation: an address in, each level's index out (the document of mmsim translate --json); and
 // segmentation's base/limit check.
 import { t } from '../i18n.js';
-import { api } from '../state.js';
+import { api, state } from '../state.js';
 import { esc } from '../format.js';
 
 let el;
 const form = { scheme: 'x86_64', address: '0x00007f1234567abc', page: '', segments: '0:1400:1000,1:6300:400,2:4300:400:r', segment: '2', offset: '53', access: 'r' };
-let result = '', segResult = '';
+let result = '', segResult = '', walkResult = '';
+const walk = { pid: '', address: '', access: 'r' };
 
 function draw() {
   el.innerHTML = `<h2>${esc(t('tr.heading'))}</h2>
@@ -25,9 +26,50 @@ function draw() {
       <label>${esc(t('tr.access'))} <select id="seg-access">${['r', 'w', 'x'].map(a => `<option ${a === form.access ? 'selected' : ''}>${a}</option>`).join('')}</select></label>
       <button class="primary" id="seg-run" data-testid="segment-run">${esc(t('tr.run'))}</button>
       <div data-testid="segment-result" id="seg-result">${segResult}</div>
-    </div></div>`;
+    </div></div>
+    ${walkForm()}`;
   el.querySelector('#tr-run').onclick = translate;
   el.querySelector('#seg-run').onclick = segment;
+  const wr = el.querySelector('#walk-run');
+  if (wr) {
+    wr.onclick = doWalk;
+    el.querySelector('#walk-pid').onchange = e => { walk.pid = e.target.value; walk.address = ''; draw(); };
+    el.querySelector('#walk-vma').onchange = e => { el.querySelector('#walk-address').value = e.target.value; };
+  }
+}
+
+function procs() { return state.run ? state.run.lab.processes.filter(p => p.vmas.length > 0) : []; }
+
+function walkForm() {
+  const list = procs();
+  if (list.length === 0) return '';
+  if (!list.some(p => String(p.pid) === walk.pid)) { walk.pid = String(list[0].pid); walk.address = ''; }
+  const p = list.find(x => String(x.pid) === walk.pid);
+  if (!walk.address) walk.address = '0x' + (BigInt(p.vmas[0].start) + 0xabcn).toString(16);
+  return `<h3>${esc(t('tr.walk_heading'))}</h3>
+    <label>${esc(t('tr.pid'))} <select id="walk-pid" data-testid="walk-pid">${list.map(x => `<option value="${x.pid}" ${String(x.pid) === walk.pid ? 'selected' : ''}>${x.pid} ${esc(x.name)}</option>`).join('')}</select></label>
+    <label>${esc(t('tr.vma'))} <select id="walk-vma">${p.vmas.map(v => `<option value="${esc(v.start)}">${esc(v.name)} ${esc(v.start)}–${esc(v.end)}</option>`).join('')}</select></label>
+    <label>${esc(t('tr.address'))} <input type="text" size="20" id="walk-address" data-testid="walk-address" value="${esc(walk.address)}"></label>
+    <label>${esc(t('tr.access'))} <select id="walk-access">${['r', 'w'].map(a => `<option ${a === walk.access ? 'selected' : ''}>${a}</option>`).join('')}</select></label>
+    <button class="primary" id="walk-run" data-testid="walk-run">${esc(t('tr.walk'))}</button>
+    <div data-testid="walk-result">${walkResult}</div>`;
+}
+
+async function doWalk() {
+  read();
+  walk.address = el.querySelector('#walk-address').value;
+  walk.access = el.querySelector('#walk-access').value;
+  const body = { pid: Number(walk.pid), address: walk.address, access: walk.access };
+  if (state.builtin) body.builtin = state.builtin; else body.scenario = state.yaml;
+  const r = await api('api/translate', JSON.stringify(body));
+  if (r.status !== 200) walkResult = `<div class="error">${esc(r.doc.error)}</div>`;
+  else {
+    const d = r.doc;
+    walkResult = `<table><tr><th class="l">${esc(t('tr.level'))}</th><th>${esc(t('tr.table_pfn'))}</th><th>${esc(t('tr.index'))}</th><th class="l">${esc(t('tr.entry'))}</th><th>${esc(t('tr.pfn'))}</th><th class="l">${esc(t('tr.flags'))}</th></tr>
+      ${d.levels.map(l => `<tr data-testid="walk-level"><td class="l">${esc(l.name)}</td><td>${l.table_pfn}</td><td>${l.index}</td><td class="l"><code>${esc(l.entry)}</code></td><td>${l.pfn ?? '—'}</td><td class="l">${esc(l.flags)}</td></tr>`).join('')}</table>
+      <p class="${d.fault ? 'error' : ''}">${esc(d.fault ? t('tr.walk_fault', { fault: d.fault, reason: d.reason }) : t('tr.walk_physical', { phys: d.physical, reason: d.reason }))}</p>`;
+  }
+  draw();
 }
 
 function read() {
@@ -66,4 +108,4 @@ async function segment() {
   draw();
 }
 
-export default { id: 'translate', init(e) { el = e; draw(); } };
+export default { id: 'translate', init(e) { el = e; draw(); }, render(what) { if (what === 'run' || what === 'show') draw(); } };
