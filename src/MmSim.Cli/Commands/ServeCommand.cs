@@ -38,6 +38,9 @@ public static class ServeCommand
             if (mem <= 0) throw new InputException("--max-memory", 0, "expected a positive size such as 16GiB");
             int conc = parse.GetValue(maxConcurrent);
             if (conc < 1) throw new InputException("--max-concurrent", 0, "expected 1 or more");
+            string h = parse.GetValue(host)!;
+            if (h != "localhost" && !System.Net.IPAddress.TryParse(h, out _))
+                throw new InputException("--host", 0, $"expected an IP address (127.0.0.1, 0.0.0.0, ::1) or localhost, got '{h}'");
             var options = new WebLabOptions
             {
                 Host = parse.GetValue(host)!, Port = p, MaxAccesses = budget,
@@ -48,7 +51,7 @@ public static class ServeCommand
             {
                 app.Start();
             }
-            catch (IOException e)
+            catch (Exception e) when (e is IOException or InvalidOperationException)
             {
                 throw new InputException("--port", 0, $"cannot listen on {options.Host}:{p}: {e.Message}");
             }
