@@ -74,7 +74,9 @@ public static class WebLab
                 return Json(ApiResult.BadInput(e.Format(), 0));
             }
             string? builtin = ctx.Request.Query["builtin"].FirstOrDefault();
-            return Json(await runs.RunAsync(body!, builtin, overrides, ctx.RequestAborted));
+            var result = await runs.RunAsync(body!, builtin, overrides, ctx.RequestAborted);
+            if (result.WallMs is double ms) ctx.Response.Headers["X-Mmsim-Wall-Ms"] = ms.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Json(result);
         });
         app.MapPost("/api/replay", async (HttpContext ctx) =>
         {

@@ -76,6 +76,16 @@ public sealed class ApiTests(SharedServer fixture) : IClassFixture<SharedServer>
     }
 
     [Fact]
+    public async Task Run_is_deterministic_byte_for_byte_with_the_wall_time_in_a_header()
+    {
+        string yaml = BuiltinScenarios.Text("kswapd-vs-direct");
+        var a = await Http.PostAsync("api/run", new StringContent(yaml));
+        var b = await Http.PostAsync("api/run", new StringContent(yaml));
+        Assert.Equal(await a.Content.ReadAsStringAsync(), await b.Content.ReadAsStringAsync());
+        Assert.True(double.Parse(a.Headers.GetValues("X-Mmsim-Wall-Ms").Single(), System.Globalization.CultureInfo.InvariantCulture) > 0);
+    }
+
+    [Fact]
     public async Task Run_with_set_applies_the_override_like_the_cli()
     {
         var (status, doc) = await Post("api/run?builtin=swap-before-oom&set=machine.swap%3D0", "", "text/yaml");

@@ -19,7 +19,7 @@ public static class RunDocument
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static string Write(RunReport report, SimMachine m, RunRecorder rec, TimeSpan wall)
+    public static string Write(RunReport report, SimMachine m, RunRecorder rec)
     {
         using var ms = new MemoryStream();
         using (var j = new Utf8JsonWriter(ms, WriterOptions))
@@ -42,18 +42,17 @@ public static class RunDocument
             j.WriteEndObject();
 
             j.WriteStartObject("lab");
-            WriteLab(j, m, rec, rows, wall);
+            WriteLab(j, m, rec, rows);
             j.WriteEndObject();
             j.WriteEndObject();
         }
         return Encoding.UTF8.GetString(ms.ToArray());
     }
 
-    private static void WriteLab(Utf8JsonWriter j, SimMachine m, RunRecorder rec, IReadOnlyList<RunRecorder.Row> rows, TimeSpan wall)
+    private static void WriteLab(Utf8JsonWriter j, SimMachine m, RunRecorder rec, IReadOnlyList<RunRecorder.Row> rows)
     {
         var k = m.Kernel;
         long kbPerPage = k.PageSize / 1024;
-        j.WriteNumber("wall_ms", Math.Round(wall.TotalMilliseconds, 1));
         j.WriteNumber("accesses", m.Executor.TotalAccesses);
         j.WriteNumber("page_size", k.PageSize);
         long min = 0, low = 0, high = 0;

@@ -34,7 +34,7 @@ public sealed class RunService(WebLabOptions options)
         var (error, machine, wall) = await SimulateAsync(yaml, builtin, overrides, recorder.OnSample, aborted);
         if (error is not null) return error;
         recorder.Finish(machine!);
-        return ApiResult.Ok(RunDocument.Write(RunReport.Build(machine!), machine!, recorder, wall));
+        return ApiResult.Ok(RunDocument.Write(RunReport.Build(machine!), machine!, recorder)) with { WallMs = Math.Round(wall.TotalMilliseconds, 1) };
     }
 
     /// <summary>Parses, checks and runs a scenario within the server's limits; the finished machine, or the error

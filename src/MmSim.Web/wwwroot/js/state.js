@@ -39,7 +39,7 @@ export async function api(path, body, query = '') {
   const r = await fetch(path + query, { method: 'POST', body, headers: { 'Content-Type': typeof body === 'string' && !body.startsWith('{') ? 'text/yaml' : 'application/json' } });
   const text = await r.text();
   let doc; try { doc = JSON.parse(text); } catch { doc = { error: text }; }
-  return { status: r.status, doc };
+  return { status: r.status, doc, wallMs: r.headers.get('X-Mmsim-Wall-Ms') };
 }
 export function download(name, text, type) {
   const a = document.createElement('a');

@@ -79,7 +79,7 @@ export async function run() {
     draw();
     return;
   }
-  message = { kind: 'info', text: t('scenario.ran', { time: dur(r.doc.simulated_ns), accesses: num(r.doc.lab.accesses), wall: r.doc.lab.wall_ms + ' ms' }) };
+  message = { kind: 'info', text: t('scenario.ran', { time: dur(r.doc.simulated_ns), accesses: num(r.doc.lab.accesses), wall: (r.wallMs ?? '?') + ' ms' }) };
   state.run = r.doc;
   state.yaml = yaml;
   state.builtin = unchanged ? selected : null;
