@@ -18,6 +18,7 @@ public static class Program
         TranslateCommand.Create,
         CacheCommand.Create,
         TraceCommand.Create,
+        ServeCommand.Create,
     ];
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);

@@ -234,25 +234,8 @@ internal static class ReplayOutput
         w.WriteLine(System.Text.Encoding.UTF8.GetString(ms.ToArray()));
     }
 
-    private static void WriteCurveJson(Utf8JsonWriter j, MissRatioCurve curve, IReadOnlyList<int> sizes)
-    {
-        j.WriteStartObject("mrc");
-        j.WriteString("method", curve.Method);
-        j.WriteNumber("sampling_rate", curve.SamplingRate);
-        j.WriteNumber("sampled_requests", curve.SampledRequests);
-        if (curve.ErrorEstimate is double e) j.WriteNumber("error_estimate", e);
-        j.WriteStartArray("points");
-        foreach (int f in curve.SamplePoints(sizes))
-        {
-            j.WriteStartObject();
-            j.WriteNumber("frames", f);
-            j.WriteNumber("miss_ratio", curve.MissRatio(f));
-            if (curve.Method != "exact") j.WriteBoolean("reliable", curve.IsReliable(f));
-            j.WriteEndObject();
-        }
-        j.WriteEndArray();
-        j.WriteEndObject();
-    }
+    private static void WriteCurveJson(Utf8JsonWriter j, MissRatioCurve curve, IReadOnlyList<int> sizes) =>
+        ReplayJson.WriteCurve(j, curve, sizes);
 
     public static void WriteCsv(TextWriter w, ReplayReport r)
     {
@@ -263,35 +246,8 @@ internal static class ReplayOutput
 
     private static string Quote(string s) => s.Contains(',') || s.Contains('"') ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
 
-    public static void WriteJson(TextWriter w, ReplayReport r, string format, MissRatioCurve? curve, IReadOnlyList<int> sizes)
-    {
-        using var ms = new MemoryStream();
-        using (var j = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
-        {
-            j.WriteStartObject();
-            j.WriteString("trace", r.Trace.Name);
-            j.WriteString("format", format);
-            j.WriteNumber("requests", r.Trace.Count);
-            j.WriteNumber("distinct", r.Trace.Distinct);
-            j.WriteStartArray("results");
-            foreach (var x in r.Results)
-            {
-                j.WriteStartObject();
-                j.WriteString("policy", x.Policy);
-                j.WriteNumber("frames", x.Frames);
-                j.WriteNumber("hits", x.Hits);
-                j.WriteNumber("misses", x.Misses);
-                j.WriteNumber("miss_ratio", x.MissRatio);
-                j.WriteEndObject();
-            }
-            j.WriteEndArray();
-            if (curve != null) WriteCurveJson(j, curve, sizes);
-            j.WriteNumber("seconds", r.Seconds);
-            j.WriteNumber("requests_per_second", r.RequestsPerSecond);
-            j.WriteEndObject();
-        }
-        w.WriteLine(System.Text.Encoding.UTF8.GetString(ms.ToArray()));
-    }
+    public static void WriteJson(TextWriter w, ReplayReport r, string format, MissRatioCurve? curve, IReadOnlyList<int> sizes) =>
+        w.WriteLine(ReplayJson.Document(r, format, curve, sizes));
 
     public static void WriteExplain(TextWriter w, ReplayTrace t, IReadOnlyList<string> policies, IReadOnlyList<int> sizes, PolicyOptions opt)
     {

@@ -8,20 +8,7 @@ namespace MmSim.Cli.Formatting;
 /// <c>{ segment, offset, fault }</c>.</summary>
 public static class SegmentReport
 {
-    public static string Json(SegmentTranslation t)
-    {
-        using var ms = new MemoryStream();
-        using (var j = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
-        {
-            j.WriteStartObject();
-            j.WriteNumber("segment", t.Segment);
-            j.WriteNumber("offset", t.Offset);
-            if (t.Physical is long p) j.WriteNumber("physical", p);
-            else j.WriteString("fault", SegmentTranslation.Name(t.Fault!.Value));
-            j.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(ms.ToArray());
-    }
+    public static string Json(SegmentTranslation t) => MmSim.Translate.TranslateJson.Of(t);
 
     public static string Text(SegmentTranslation t, SegmentTable table, SegmentAccess access)
     {

@@ -9,37 +9,9 @@ namespace MmSim.Cli.Formatting;
 /// <c>{ scheme, address, canonical, space, levels: [{ name, index }], offset }</c>.</summary>
 public static class TranslateReport
 {
-    public static string Space(AddressSpace s) => s switch
-    {
-        AddressSpace.User => "user",
-        AddressSpace.Kernel => "kernel",
-        _ => "non-canonical",
-    };
+    public static string Space(AddressSpace s) => MmSim.Translate.TranslateJson.Space(s);
 
-    public static string Json(Translation t)
-    {
-        using var ms = new MemoryStream();
-        using (var j = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
-        {
-            j.WriteStartObject();
-            j.WriteString("scheme", t.Scheme);
-            j.WriteString("address", $"0x{t.Address:x}");
-            j.WriteBoolean("canonical", t.Canonical);
-            j.WriteString("space", Space(t.Space));
-            j.WriteStartArray("levels");
-            foreach (var l in t.Levels)
-            {
-                j.WriteStartObject();
-                j.WriteString("name", l.Name);
-                j.WriteNumber("index", l.Index);
-                j.WriteEndObject();
-            }
-            j.WriteEndArray();
-            j.WriteNumber("offset", t.Offset);
-            j.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(ms.ToArray());
-    }
+    public static string Json(Translation t) => MmSim.Translate.TranslateJson.Of(t);
 
     public static void Text(Translation t, TranslationLayout layout, TextWriter w)
     {

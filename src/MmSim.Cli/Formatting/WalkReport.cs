@@ -9,54 +9,9 @@ namespace MmSim.Cli.Formatting;
 /// entry, the frame it points to and its flags; then the physical address or the fault.</summary>
 public static class WalkReport
 {
-    public static string FaultName(WalkFault f) => f switch
-    {
-        WalkFault.NonCanonical => "non-canonical",
-        WalkFault.KernelAddress => "kernel-address",
-        WalkFault.NotMapped => "not-mapped",
-        WalkFault.SwapEntry => "swap-entry",
-        WalkFault.ZeroPage => "zero-page",
-        WalkFault.WriteProtected => "write-protected",
-        _ => "no-mm",
-    };
+    public static string FaultName(WalkFault f) => TranslateJson.FaultName(f);
 
-    public static string Json(int pid, PageWalkResult r, MmSim.Paging.Tlb tlb)
-    {
-        using var ms = new MemoryStream();
-        using (var j = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
-        {
-            j.WriteStartObject();
-            j.WriteNumber("pid", pid);
-            j.WriteString("address", $"0x{r.Address:x}");
-            if (r.Vma is { } v) j.WriteString("vma", PageWalk.Name(v));
-            else j.WriteNull("vma");
-            j.WriteStartArray("levels");
-            foreach (var s in r.Steps)
-            {
-                j.WriteStartObject();
-                j.WriteString("name", s.Level);
-                j.WriteNumber("table_pfn", s.TablePfn);
-                j.WriteNumber("index", s.Index);
-                j.WriteString("entry", $"0x{s.Entry:x16}");
-                if (s.EntryPfn is long p) j.WriteNumber("pfn", p);
-                else j.WriteNull("pfn");
-                j.WriteString("flags", s.Flags);
-                j.WriteEndObject();
-            }
-            j.WriteEndArray();
-            if (r.Physical is ulong pa) j.WriteString("physical", $"0x{pa:x}");
-            else j.WriteNull("physical");
-            if (r.Fault is { } f) j.WriteString("fault", FaultName(f));
-            else j.WriteNull("fault");
-            j.WriteString("reason", r.Reason);
-            j.WriteStartObject("tlb");
-            j.WriteNumber("hits", tlb.Hits);
-            j.WriteNumber("misses", tlb.Misses);
-            j.WriteEndObject();
-            j.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(ms.ToArray());
-    }
+    public static string Json(int pid, PageWalkResult r, MmSim.Paging.Tlb tlb) => TranslateJson.Of(pid, r, tlb);
 
     public static void Text(int pid, PageWalkResult r, IReadOnlyList<MmSim.Mm.Vma> vmas, MmSim.Paging.Tlb tlb, TextWriter w)
     {

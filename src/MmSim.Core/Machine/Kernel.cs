@@ -21,6 +21,8 @@ public sealed class Kernel
     public readonly VmEventCounters Events = new();
     public readonly LruLists Lru;
     public readonly EventLog Log = new();
+    /// <summary>The vmscan tracepoints, when the run records them (null otherwise).</summary>
+    public TraceLog? Trace;
     public readonly VmSpec Vm;
     public readonly LatencySpec Latency;
     public readonly List<SimFile> Files = new();

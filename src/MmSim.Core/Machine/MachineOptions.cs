@@ -9,4 +9,16 @@ public sealed class MachineOptions
     public int FaultEventLimit { get; init; }
     /// <summary>Called now and then with (accesses done, accesses expected) for a progress bar.</summary>
     public Action<long, long>? Progress { get; init; }
+    /// <summary>Stops the run (a <see cref="SimulationLimitException"/>) when cancelled: a wall-clock limit.</summary>
+    public CancellationToken Cancellation { get; init; }
+    /// <summary>Stops the run (a <see cref="SimulationLimitException"/>) past this many simulated accesses (0 = no limit).</summary>
+    public long AccessLimit { get; init; }
+    /// <summary>Called after each timeline sample is taken, to record more of the machine's state at that moment.</summary>
+    public Action<SimMachine, long>? OnSample { get; init; }
+    /// <summary>Record the vmscan tracepoints (kswapd wake/sleep, direct reclaim) in <see cref="Kernel.Trace"/>.</summary>
+    public bool Tracepoints { get; init; }
 }
+
+/// <summary>A run stopped by its work budget (<see cref="MachineOptions.AccessLimit"/>) or its wall-clock limit
+/// (<see cref="MachineOptions.Cancellation"/>): the machine's state is then partial and must be discarded.</summary>
+public sealed class SimulationLimitException(string message) : Exception(message);

@@ -55,6 +55,7 @@ public sealed class SimMachine
         Scenario = scenario;
         _options = options ?? new MachineOptions();
         Kernel = new Kernel(scenario);
+        if (_options.Tracepoints) Kernel.Trace = new TraceLog(Kernel.Log);
         PageTables = new PageTableOps(Kernel);
         Filemap = new Filemap(Kernel);
         Readahead = new Readahead(Kernel, Filemap);
@@ -132,10 +133,17 @@ public sealed class SimMachine
         int flusher = sched.AddThread(Writeback);
         Writeback.Schedule = at => sched.Wake(flusher, at);
         Kernel.OnPanic = _ => sched.Halted = true;
-        Action? onSlice = _options.Progress is null ? null : () =>
+        var progress = _options.Progress;
+        var cancel = _options.Cancellation;
+        long limit = _options.AccessLimit;
+        Action? onSlice = progress is null && !cancel.CanBeCanceled && limit <= 0 ? null : () =>
         {
             long done = Executor.TotalAccesses;
-            if (done - lastReport >= 1_000_000) { lastReport = done; _options.Progress(done, expected); }
+            if (limit > 0 && done > limit)
+                throw new SimulationLimitException($"the simulation exceeded its work budget of {limit:N0} simulated accesses");
+            if (cancel.IsCancellationRequested)
+                throw new SimulationLimitException($"the simulation exceeded its wall-clock limit ({done:N0} accesses simulated by then)");
+            if (progress is not null && done - lastReport >= 1_000_000) { lastReport = done; progress(done, expected); }
         };
         EndNs = sched.Run(onSlice);
         ContextSwitches = sched.ContextSwitches;
@@ -214,16 +222,24 @@ public sealed class SimMachine
         return stack.Count == stackPages;
     }
 
-    private void Sample(long now) => Timeline.Add(TimelineSample.Take(this, now));
+    private void Sample(long now)
+    {
+        Timeline.Add(TimelineSample.Take(this, now));
+        _options.OnSample?.Invoke(this, now);
+    }
 
-    private long EstimateAccesses()
+    private long EstimateAccesses() => EstimateAccesses(Scenario);
+
+    /// <summary>The simulated accesses a scenario's steps ask for (touches and accesses, times their repeats),
+    /// saturating at <see cref="long.MaxValue"/>: a server refuses a scenario by this before running it.</summary>
+    public static long EstimateAccesses(Scenario scenario)
     {
         long total = 0;
-        foreach (var p in Scenario.Processes) total += Estimate(p.Steps, 1, p);
+        foreach (var p in scenario.Processes) total = SatAdd(total, Estimate(p.Steps, scenario.Machine.PageSize));
         return Math.Max(1, total);
     }
 
-    private long Estimate(List<Step> steps, long times, ProcessSpec p)
+    private static long Estimate(List<Step> steps, int pageSize)
     {
         long n = 0;
         var sizes = new Dictionary<string, long>();
@@ -234,14 +250,18 @@ public sealed class SimMachine
                 case AllocStep a: sizes[a.Name] = a.SizeBytes; break;
                 case TouchStep t:
                     long len = t.LengthBytes ?? (sizes.TryGetValue(t.Region, out var sz) ? sz : 0);
-                    n += len / Math.Max(1, t.StrideBytes > 0 ? t.StrideBytes : Kernel.PageSize);
+                    n = SatAdd(n, len / Math.Max(1, t.StrideBytes > 0 ? t.StrideBytes : pageSize));
                     break;
-                case AccessStep a: n += a.Count; break;
-                case RepeatStep r: n += Estimate(r.Steps, r.Times, p); break;
+                case AccessStep a: n = SatAdd(n, a.Count); break;
+                case RepeatStep r: n = SatAdd(n, SatMul(Estimate(r.Steps, pageSize), r.Times)); break;
+                case ForkStep f: n = SatAdd(n, Estimate(f.Steps, pageSize)); break;
             }
         }
-        return n * times;
+        return n;
     }
+
+    private static long SatAdd(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
+    private static long SatMul(long a, long b) => a != 0 && b > long.MaxValue / a ? long.MaxValue : a * b;
 
     /// <summary>
     /// Checks the machine's invariants: every frame is free, reserved, or owned exactly once (by a page table, a

@@ -73,6 +73,7 @@ public sealed class OomKiller
             _k.Panic("Kernel panic - not syncing: System is deadlocked on memory");
             return false;
         }
+        if (_k.Trace is { } trace) TraceVictim(trace, victim, now);
         if (_k.Vm.OomDumpTasks != 0) DumpTasks(now);
         _k.Log.Add(now, EventTypes.Oom, victim.Pid, OomBadness.OomKillSummaryLine(OomConstraint.None, null, "/", "0",
             null, "/", victim.Comm, victim.Pid, 0));
@@ -86,6 +87,20 @@ public sealed class OomKiller
         _k.Log.Add(now, EventTypes.Oom, victim.Pid,
             $"oom_reaper: reaped process {victim.Pid} ({victim.Comm}), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB");
         return true;
+    }
+
+    /// <summary>mark_victim, with the victim's badness and the runner-up's (for the web lab's sentence).</summary>
+    private void TraceVictim(TraceLog trace, SimTask victim, long now)
+    {
+        long points = Badness(victim), next = long.MinValue;
+        int nextPid = 0;
+        foreach (var t in _tasks())
+        {
+            if (t == victim) continue;
+            long p = Badness(t);
+            if (p != long.MinValue && p >= next) { next = p; nextPid = t.Pid; }
+        }
+        trace.Add(new TracePoint(now, TraceLog.MarkVictim, victim.Pid, _k.Phys.NrFreePages, 0, 0, now, points, nextPid, next));
     }
 
     /// <summary>dump_tasks (vm.oom_dump_tasks): one line per candidate, memory in pages (6.1 format).</summary>

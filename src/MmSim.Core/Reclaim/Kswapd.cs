@@ -50,6 +50,7 @@ public sealed class Kswapd : IKernelThread
         if (Failures >= MaxReclaimRetries) return;
         if (_vmscan.PgdatBalanced(highestZone)) return;
         Awake = true;
+        _k.Trace?.Add(new TracePoint(now, TraceLog.KswapdWake, 0, FreeIn(highestZone), SumWatermarks(highestZone, low: true), 0, now));
         _k.PreemptRequested = true;
         Schedule?.Invoke(now);
     }
@@ -105,10 +106,30 @@ public sealed class Kswapd : IKernelThread
 
     private long Sleep()
     {
+        _k.Trace?.Add(new TracePoint(_k.Now, TraceLog.KswapdSleep, 0, FreeIn(_classZone), SumWatermarks(_classZone, low: false), Failures, _k.Now));
         _inPass = false;
         Awake = false;
         _classZone = ZoneType.Dma;
         _vmscan.SnapshotRefaults();
         return -1;
+    }
+
+    /// <summary>The low watermarks plus lowmem_reserve (what the failed allocation was checked against,
+    /// zone_watermark_ok), or the high watermarks (what pgdat_balanced checks), of the zones kswapd balances, summed:
+    /// what the tracepoints' sentences compare free memory with.</summary>
+    private long SumWatermarks(ZoneType highest, bool low)
+    {
+        long sum = 0;
+        foreach (var z in _k.Phys.Zones)
+            if ((int)z.Type <= (int)highest) sum += low ? z.WatermarkLow + z.LowmemReserve[(int)highest] : z.WatermarkHigh;
+        return sum;
+    }
+
+    private long FreeIn(ZoneType highest)
+    {
+        long sum = 0;
+        foreach (var z in _k.Phys.Zones)
+            if ((int)z.Type <= (int)highest) sum += z.FreePages;
+        return sum;
     }
 }

@@ -47,7 +47,9 @@ public sealed class PageAllocator
         int noProgress = 0;
         for (int guard = 0; guard < 10_000; guard++)
         {
+            long freeBefore = _k.Trace is null ? 0 : FreeIn(highest);
             long reclaimed = _vmscan.TryToFreePages(highest, out long cost);
+            _k.Trace?.DirectReclaimPass(current.Pid, _k.Now, _k.Now + cost, reclaimed, freeBefore, MinWatermarks(highest));
             _k.Now += cost;
             current.StallNs += cost;
             current.DirectReclaims++;
@@ -78,6 +80,23 @@ public sealed class PageAllocator
             if (pfn >= 0) return pfn;
         }
         return -1;
+    }
+
+    // For the direct-reclaim tracepoint: the zones' free pages and min watermarks (plus lowmem_reserve), summed.
+    private long MinWatermarks(ZoneType highest)
+    {
+        long sum = 0;
+        foreach (var z in _k.Phys.Zones)
+            if ((int)z.Type <= (int)highest) sum += z.WatermarkMin + z.LowmemReserve[(int)highest];
+        return sum;
+    }
+
+    private long FreeIn(ZoneType highest)
+    {
+        long sum = 0;
+        foreach (var z in _k.Phys.Zones)
+            if ((int)z.Type <= (int)highest) sum += z.FreePages;
+        return sum;
     }
 
     /// <summary>
