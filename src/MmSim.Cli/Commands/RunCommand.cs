@@ -58,6 +58,8 @@ public static class RunCommand
             }
             string language = parse.GetValue(lang)!;
             if (language is not ("en" or "zh")) throw new InputException("--lang", 0, $"expected en or zh, got '{language}'");
+            if (scenario.Machine.IsSegmented)
+                return SegmentRun.Run(scenario, parse.GetValue(json), language, timelinePath is not null || plotPath is not null, stdout);
             int faultEvents = parse.GetValue(faults);
             if (faultEvents < 0) throw new InputException("--fault-events", 0, "expected a count of 0 or more");
 
