@@ -46,7 +46,11 @@ public static class RunCommand
             var stderr = parse.InvocationConfiguration.Error;
             var overrides = (parse.GetValue(set) ?? []).Select(a => ScenarioOverrides.ParseAssignment(a, "--set")).ToList();
             if (parse.GetValue(compare) is { } cmp)
+            {
+                if (ScenarioResolver.Load(parse.GetValue(scenarioArg), overrides).Machine.IsSegmented)
+                    throw new InputException("--compare", 0, "--compare compares the paging machine's counters; run a segmented scenario once per setting with --set instead");
                 return CompareRuns.Run(parse.GetValue(scenarioArg), overrides, cmp, parse.GetValue(json), stdout);
+            }
             var scenario = ScenarioResolver.Load(parse.GetValue(scenarioArg), overrides);
             string? timelinePath = parse.GetValue(timeline);
             string? plotPath = parse.GetValue(plot);
