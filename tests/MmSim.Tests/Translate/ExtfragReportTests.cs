@@ -35,6 +35,20 @@ public class ExtfragReportTests
     }
 
     [Fact]
+    public void A_fragmented_zone_has_fragmentation_indices_between_0_and_1()
+    {
+        var m = new SimMachine(BuiltinScenarios.Load("swap-before-oom"));
+        m.Run();
+        var r = RunReport.Build(m);
+        // DMA ends with one free block of each of orders 0, 1, 2, 3, 4, 6 and 7: 223 pages in 7 blocks. Orders 8 to
+        // 10 would fail: 1000 − (1000 + 223000 / 256) / 7 = 1000 − 1871 / 7 = 733; order 9: 1000 − 1435 / 7 = 795;
+        // order 10: 1000 − 1217 / 7 = 827. Unusable at order 7: (223 − 128) × 1000 / 223 = 426.
+        Assert.Equal("Node 0, zone      DMA      1      1      1      1      1      0      1      1      0      0      0 ", r.Buddyinfo[0]);
+        Assert.Equal("Node 0, zone      DMA -1.000 -1.000 -1.000 -1.000 -1.000 -1.000 -1.000 -1.000  0.733  0.795  0.827 ", r.Extfrag.ExtfragIndex[0]);
+        Assert.Equal("Node 0, zone      DMA 0.000 0.004 0.013 0.031 0.067 0.139 0.139 0.426 1.000 1.000 1.000 ", r.Extfrag.UnusableIndex[0]);
+    }
+
+    [Fact]
     public void Json_has_the_debugfs_lines_and_the_numbers()
     {
         var json = JsonDocument.Parse(LazyAllocation().ToJson()).RootElement.GetProperty("extfrag");
