@@ -67,9 +67,15 @@ public sealed class Tlb
 
     private readonly Level _l1;
     private readonly Level? _l2;
-    private readonly Entry[] _entries; // _l1.Entries, for the direct-mapped fast path
+    // The first level's arrays and geometry, in fields for the hot path.
+    private readonly Entry[] _entries;
+    private readonly long[] _tags;
+    private readonly ulong[]? _ages;
     private readonly long _setMask;
-    private readonly int _ways;
+    private readonly int _ways, _waysShift;
+    private readonly ulong _laneMask;
+    /// <summary>Where the last miss of each level left its victim, so that <see cref="Fill"/> finds its index.</summary>
+    private int _victim1 = -1, _victim2 = -1;
     private long _clock;
     public long Hits;
     public long Misses;
@@ -83,9 +89,8 @@ public sealed class Tlb
     {
         Check(entries, ways, nameof(entries));
         _l1 = new Level(entries, ways);
-        _entries = _l1.Entries;
-        _ways = ways;
-        _setMask = _l1.SetMask;
+        (_entries, _tags, _ages, _setMask, _ways, _waysShift, _laneMask) =
+            (_l1.Entries, _l1.Tags, _l1.Ages, _l1.SetMask, ways, _l1.WaysShift, _l1.LaneMask);
         if (l2Entries > 0)
         {
             Check(l2Entries, l2Ways, nameof(l2Entries));
@@ -114,13 +119,28 @@ public sealed class Tlb
     public ref Entry Lookup(long vpn)
     {
         if (_ways == 1) return ref _entries[vpn & _setMask];
-        return ref Find(_l1, vpn);
+        if (_ways == 4 && Vector256.IsHardwareAccelerated)
+        {
+            int set = (int)(vpn & _setMask), b = set << 2;
+            ref long tags = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_tags), b);
+            uint mask = Vector256.Equals(Vector256.LoadUnsafe(ref tags), Vector256.Create(vpn)).ExtractMostSignificantBits();
+            ref ulong ages = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_ages!), set);
+            if (mask != 0)
+            {
+                int way = BitOperations.TrailingZeroCount(mask);
+                ages = Touch(ages, way, _laneMask);
+                return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_entries), b + way);
+            }
+            _victim1 = b + Oldest(ages, 4);
+            return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_entries), _victim1);
+        }
+        return ref Find(_l1, vpn, ref _victim1);
     }
 
     /// <summary>The second-level entry for <paramref name="vpn"/>, as <see cref="Lookup"/> (only with a second level).</summary>
-    public ref Entry LookupL2(long vpn) => ref Find(_l2!, vpn);
+    public ref Entry LookupL2(long vpn) => ref Find(_l2!, vpn, ref _victim2);
 
-    private ref Entry Find(Level l, long vpn)
+    private ref Entry Find(Level l, long vpn, ref int victim)
     {
         int set = (int)(vpn & l.SetMask);
         int b = set << l.WaysShift;
@@ -128,11 +148,11 @@ public sealed class Tlb
         if (l.Ages is { } ages)
         {
             ref ulong a = ref ages[set];
-            if (way < 0) return ref l.Entries[b + Oldest(a, l.Ways)];
+            if (way < 0) return ref l.Entries[victim = b + Oldest(a, l.Ways)];
             a = Touch(a, way, l.LaneMask);
             return ref l.Entries[b + way];
         }
-        if (way < 0) return ref l.Entries[Victim(l.Used!, b, l.Ways)];
+        if (way < 0) return ref l.Entries[victim = Victim(l.Used!, b, l.Ways)];
         l.Used![b + way] = ++_clock;
         return ref l.Entries[b + way];
     }
@@ -172,15 +192,14 @@ public sealed class Tlb
     }
 
     /// <summary>Way <paramref name="way"/> becomes the most recently used: the ways younger than it age by one,
-    /// it gets age 0. Lane by lane, 0x80 + (a − 1) − b has its top bit set exactly when b &lt; a (no borrow: ages
-    /// are below 8).</summary>
+    /// it gets age 0. Lane by lane, 0x80 + a − 1 − b has its top bit set exactly when b &lt; a.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Touch(ulong ages, int way, ulong laneMask)
     {
         int shift = way << 3;
         ulong a = (ages >> shift) & 0xFF;
-        ulong younger = ((Lanes80 + (a - 1) * Lanes01 - ages) >> 7) & Lanes01 & laneMask;
-        if (a == 0) younger = 0;
+        // 0x80 + a − 1 − b in each lane (≥ 0x78: no borrow between lanes, also for a = 0).
+        ulong younger = (((Lanes80 | (a * Lanes01)) - ages - Lanes01) >> 7) & Lanes01 & laneMask;
         return (ages + younger) & ~(0xFFUL << shift);
     }
 
@@ -198,7 +217,12 @@ public sealed class Tlb
     {
         e.Vpn = vpn; e.Pte = pte; e.Table = table; e.Slot = slot;
         if (_ways == 1 && _l2 is null) return; // direct-mapped, no second level: no tags or LRU to keep
-        var l = IndexOf(ref e, out int i);
+        Level l;
+        int i;
+        // Usually the victim the last lookup of a level returned; else (e.g. a direct-mapped first level) found by address.
+        if (_victim1 >= 0 && Unsafe.AreSame(ref e, ref _entries[_victim1])) (l, i) = (_l1, _victim1);
+        else if (_victim2 >= 0 && Unsafe.AreSame(ref e, ref _l2!.Entries[_victim2])) (l, i) = (_l2, _victim2);
+        else l = IndexOf(ref e, out i);
         l.Tags[i] = vpn;
         if (l.Ages is { } ages)
         {
