@@ -46,7 +46,11 @@ public static class RunCommand
             var stderr = parse.InvocationConfiguration.Error;
             var overrides = (parse.GetValue(set) ?? []).Select(a => ScenarioOverrides.ParseAssignment(a, "--set")).ToList();
             if (parse.GetValue(compare) is { } cmp)
+            {
+                if (ScenarioResolver.Load(parse.GetValue(scenarioArg), overrides).Machine.IsSegmented)
+                    throw new InputException("--compare", 0, "--compare compares the paging machine's counters; run a segmented scenario once per setting with --set instead");
                 return CompareRuns.Run(parse.GetValue(scenarioArg), overrides, cmp, parse.GetValue(json), stdout);
+            }
             var scenario = ScenarioResolver.Load(parse.GetValue(scenarioArg), overrides);
             string? timelinePath = parse.GetValue(timeline);
             string? plotPath = parse.GetValue(plot);
@@ -58,6 +62,8 @@ public static class RunCommand
             }
             string language = parse.GetValue(lang)!;
             if (language is not ("en" or "zh")) throw new InputException("--lang", 0, $"expected en or zh, got '{language}'");
+            if (scenario.Machine.IsSegmented)
+                return SegmentRun.Run(scenario, parse.GetValue(json), language, timelinePath is not null || plotPath is not null, stdout);
             int faultEvents = parse.GetValue(faults);
             if (faultEvents < 0) throw new InputException("--fault-events", 0, "expected a count of 0 or more");
 

@@ -23,8 +23,8 @@ public static class TranslateCommand
         var page = new Option<string?>("--page") { Description = "Large page: 2MiB or 1GiB (x86-64), 4MiB (i386), 2MiB (i386_pae)" };
         var json = new Option<bool>("--json") { Description = "Print one JSON document" };
         var segments = new Option<string?>("--segments") { Description = "Segment table SEG:BASE:LIMIT[:PROT],... (PROT letters r, w, x; default rwx)" };
-        var segment = new Option<int?>("--segment") { Description = "With --segments: the segment number" };
-        var offset = new Option<string?>("--offset") { Description = "With --segments: the offset in the segment" };
+        var segment = new Option<int?>("--segment") { Description = "With --segments or a segmented --scenario: the segment number" };
+        var offset = new Option<string?>("--offset") { Description = "With --segments or a segmented --scenario: the offset in the segment" };
         var access = new Option<string>("--access") { Description = "The access checked: r, w or x (segments); r or w (--scenario)", DefaultValueFactory = _ => "r" };
         var scenario = new Option<string?>("--scenario") { Description = "Run this scenario (file or built-in), then walk a process's page table" };
         var pid = new Option<int?>("--pid") { Description = "With --scenario: the process whose page table is walked" };
@@ -49,8 +49,10 @@ public static class TranslateCommand
                 var levels = TranslateInput.Layout(parse.GetValue(scheme)!, parse.GetValue(bits), parse.GetValue(pageSize), parse.GetValue(page));
                 return EatMode.Run(levels, parse.GetValue(hit), parse.GetValue(tlb)!, parse.GetValue(mem)!, parse.GetValue(json), stdout);
             }
-            if (parse.GetValue(scenario) is { } scen)
-                return ScenarioWalk.Run(scen, parse.GetValue(pid), parse.GetValue(address), parse.GetValue(access)!, parse.GetValue(json), stdout);
+            if (parse.GetValue(scenario) is { } scen && parse.GetValue(segment) is not null)
+                return SegmentScenarioWalk.Run(scen, parse.GetValue(pid), parse.GetValue(segment), parse.GetValue(offset), parse.GetValue(address), parse.GetValue(access)!, parse.GetValue(json), stdout);
+            if (parse.GetValue(scenario) is { } scen2)
+                return ScenarioWalk.Run(scen2, parse.GetValue(pid), parse.GetValue(address), parse.GetValue(access)!, parse.GetValue(json), stdout);
             string text = parse.GetValue(address) ?? throw new InputException("ADDRESS", 0, "expected an address to translate, e.g. 0x7f1234567abc");
             var layout = TranslateInput.Layout(parse.GetValue(scheme)!, parse.GetValue(bits), parse.GetValue(pageSize), parse.GetValue(page));
             ulong va = TranslateInput.ParseAddress(text);

@@ -30,6 +30,10 @@ public static class TextReport
         TwoColumns(c, "/proc/vmstat (non-zero)", r.Vmstat.Where(kv => kv.Value != 0).Select(kv => (kv.Key, kv.Value.ToString())));
         c.WriteLine("/proc/buddyinfo");
         foreach (var line in r.Buddyinfo) c.WriteLine(line);
+        c.WriteLine("/sys/kernel/debug/extfrag/unusable_index");
+        foreach (var line in r.Extfrag.UnusableIndex) c.WriteLine(line);
+        c.WriteLine("/sys/kernel/debug/extfrag/extfrag_index");
+        foreach (var line in r.Extfrag.ExtfragIndex) c.WriteLine(line);
     }
 
     private static bool IsBoring(string field) => field is "NFS_Unstable" or "Bounce" or "WritebackTmp" or "VmallocTotal"

@@ -52,6 +52,9 @@ public sealed class SimMachine
 
     public SimMachine(Scenario scenario, MachineOptions? options = null)
     {
+        if (scenario.Machine.IsSegmented)
+            throw new InputException(scenario.SourceName, scenario.Machine.Line,
+                $"translation: {scenario.Machine.Translation} runs on the segmented machine ('mmsim run', 'mmsim translate --scenario ... --segment'), not here");
         Scenario = scenario;
         _options = options ?? new MachineOptions();
         Kernel = new Kernel(scenario);

@@ -23,6 +23,8 @@ public sealed class RunReport
     [JsonPropertyName("meminfo")] public OrderedDictionary<string, long> Meminfo { get; init; } = new();
     [JsonPropertyName("vmstat")] public OrderedDictionary<string, long> Vmstat { get; init; } = new();
     [JsonPropertyName("buddyinfo")] public List<string> Buddyinfo { get; init; } = new();
+    /// <summary>/sys/kernel/debug/extfrag/{unusable_index,extfrag_index}: the buddy allocator's fragmentation.</summary>
+    [JsonPropertyName("extfrag")] public ExtfragReport Extfrag { get; init; } = new();
     [JsonPropertyName("watermarks")] public List<ZoneReport> Watermarks { get; init; } = new();
     [JsonPropertyName("events")] public List<EventReport> Events { get; init; } = new();
 
@@ -84,6 +86,7 @@ public sealed class RunReport
             Meminfo = Reports.Meminfo.Build(k),
             Vmstat = Reports.Vmstat.Build(k),
             Buddyinfo = k.Phys.FormatBuddyInfo().Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList(),
+            Extfrag = ExtfragReport.Build(k.Phys),
         };
         foreach (var z in k.Phys.Zones) report.Watermarks.Add(ZoneReport.Of(z));
         foreach (var t in m.Tasks) report.Processes.Add(ProcessReport.Of(t, k, m.Oom.OomScore(t), s.Machine));

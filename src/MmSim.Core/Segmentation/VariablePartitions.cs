@@ -86,6 +86,31 @@ public sealed class VariablePartitions
         return part.Base;
     }
 
+    /// <summary>Places <paramref name="size"/> bytes at exactly <paramref name="at"/> (a pinned segment); false when
+    /// that range is not inside one hole.</summary>
+    public bool AllocateAt(string name, long at, long size)
+    {
+        if (size <= 0) throw new ArgumentOutOfRangeException(nameof(size));
+        if (_parts.Any(p => p.Name == name)) throw new ArgumentException($"'{name}' is already allocated");
+        foreach (var h in Holes)
+        {
+            if (at < h.Base || at + size > h.End) continue;
+            int i = _parts.FindIndex(p => p.Base > at);
+            _parts.Insert(i < 0 ? _parts.Count : i, new Partition(name, at, size));
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>The policy's name as the textbook writes it: "first fit".</summary>
+    public static string Name(FitPolicy policy) => policy switch
+    {
+        FitPolicy.FirstFit => "first fit",
+        FitPolicy.NextFit => "next fit",
+        FitPolicy.BestFit => "best fit",
+        _ => "worst fit",
+    };
+
     private static Hole? First(IReadOnlyList<Hole> holes, long size, int from)
     {
         for (int k = 0; k < holes.Count; k++)

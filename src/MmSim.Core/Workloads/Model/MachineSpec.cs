@@ -12,7 +12,8 @@ public sealed class MachineSpec
     public int PageSize { get; set; } = 4096;
 
     /// <summary>Paging mode (<c>translation</c>): <c>x86_64</c> (4-level, 48-bit, the default) or
-    /// <c>x86_64_la57</c> (5-level, 57-bit; 4 KiB pages only).</summary>
+    /// <c>x86_64_la57</c> (5-level, 57-bit; 4 KiB pages only); <c>segmentation</c> or <c>segmented_paging</c> (the
+    /// textbook models, docs/scenario-format.md).</summary>
     public string Translation { get; set; } = "x86_64";
 
     /// <summary>Size of the swap device (<c>swap</c>), a multiple of the page size; 0 = no swap (the default).</summary>
@@ -52,6 +53,18 @@ public sealed class MachineSpec
     /// <summary><c>pcid</c>: TLB entries tagged by address space, kept across context switches. Default false:
     /// a context switch flushes the TLB (a CR3 write without PCID).</summary>
     public bool Pcid { get; set; }
+
+    /// <summary>Segmentation only (<c>placement</c>): how a segment is placed in a hole of physical memory.
+    /// Default first fit.</summary>
+    public Segmentation.FitPolicy Placement { get; set; } = Segmentation.FitPolicy.FirstFit;
+
+    /// <summary>Segmentation only (<c>compaction: auto</c>): compact memory when a segment fits in the free memory
+    /// but in no hole. Default <c>never</c> (only a <c>compact</c> step compacts).</summary>
+    public bool AutoCompaction { get; set; }
+
+    /// <summary><c>translation: segmentation</c> or <c>segmented_paging</c>: the machine of
+    /// <see cref="Segmentation.SegMachine"/>, whose processes allocate segments instead of pages.</summary>
+    public bool IsSegmented => Translation is "segmentation" or "segmented_paging";
 
     /// <summary>The cost model (<c>latency:</c>).</summary>
     public LatencySpec Latency { get; set; } = new();

@@ -33,6 +33,10 @@ public sealed class ProcessSpec
 
     public List<Step> Steps { get; set; } = [];
 
+    /// <summary>Under segmentation: segments the process has from the start (<c>segments:</c>), pinned at a base
+    /// or placed by the placement policy.</summary>
+    public List<SegmentSpec> Segments { get; set; } = [];
+
     public int Line { get; set; }
 
     /// <summary>The name as /proc/pid/comm shows it: at most 15 characters.</summary>

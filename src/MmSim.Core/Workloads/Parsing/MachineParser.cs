@@ -9,7 +9,7 @@ internal static class MachineParser
     public static readonly string[] Keys =
         ["memory", "page_size", "swap", "kernel_reserved", "cpus", "transparent_hugepage", "time_slice",
          "tlb_entries", "tlb_ways", "tlb_l2_entries", "tlb_l2_ways", "pcid", "latency", "translation",
-         "kernel_memory", "caches"];
+         "kernel_memory", "caches", "placement", "compaction"];
 
     public static readonly string[] KernelMemoryKeys =
         ["slab_reclaimable", "slab_unreclaimable", "vmalloc", "percpu", "other"];
@@ -19,7 +19,7 @@ internal static class MachineParser
          "swap_write"];
 
     private static readonly string[] ThpModes = ["always", "madvise", "never"];
-    private static readonly string[] Translations = ["x86_64", "x86_64_la57"];
+    private static readonly string[] Translations = ["x86_64", "x86_64_la57", "segmentation", "segmented_paging"];
 
     public static MachineSpec Parse(string source, YamlNode? node)
     {
@@ -35,6 +35,18 @@ internal static class MachineParser
                     $"machine.page_size must be a power of two between 4KiB and 64KiB, got {Units.FormatSize(pageSize)}");
             spec.PageSize = (int)pageSize;
         }
+        if (map.String("translation") is { } translation)
+        {
+            if (!Translations.Contains(translation))
+                throw map.Error("translation",
+                    $"invalid machine.translation '{translation}'{Suggest.Expected(translation, Translations)}");
+            if (translation == "x86_64_la57" && spec.PageSize != 4096)
+                throw map.Error("translation", $"machine.translation x86_64_la57 needs 4KiB pages, got page_size {Units.FormatSize(spec.PageSize)}");
+            spec.Translation = translation;
+        }
+        bool contiguous = spec.Translation == "segmentation";
+        if (spec.IsSegmented) SegmentMachineParser.Parse(map, spec);
+        else SegmentMachineParser.RejectKeys(map);
         if (map.Get("memory") is { } memoryNode)
         {
             string text = YamlScalars.Text(source, memoryNode, "machine.memory");
@@ -42,11 +54,12 @@ internal static class MachineParser
                 throw map.Error("memory", $"machine.memory must be positive, got {text}");
             spec.MemoryBytes = map.Size("memory")!.Value;
             if (spec.MemoryBytes <= 0) throw map.Error("memory", $"machine.memory must be positive, got {text}");
-            RequirePageMultiple(map, "memory", spec.MemoryBytes, spec.PageSize);
+            if (!contiguous) RequirePageMultiple(map, "memory", spec.MemoryBytes, spec.PageSize);
+            if (spec.IsSegmented) SegmentMachineParser.CheckMemory(map, spec.MemoryBytes);
         }
         if (map.Size("swap") is { } swap)
         {
-            RequirePageMultiple(map, "swap", swap, spec.PageSize);
+            if (!contiguous) RequirePageMultiple(map, "swap", swap, spec.PageSize);
             spec.SwapBytes = swap;
         }
         if (map.Get("kernel_reserved") is { } reservedNode
@@ -66,15 +79,6 @@ internal static class MachineParser
                 throw map.Error("transparent_hugepage",
                     $"invalid machine.transparent_hugepage '{thp}'{Suggest.Expected(thp, ThpModes)}");
             spec.TransparentHugepage = thp;
-        }
-        if (map.String("translation") is { } translation)
-        {
-            if (!Translations.Contains(translation))
-                throw map.Error("translation",
-                    $"invalid machine.translation '{translation}'{Suggest.Expected(translation, Translations)}");
-            if (translation == "x86_64_la57" && spec.PageSize != 4096)
-                throw map.Error("translation", $"machine.translation x86_64_la57 needs 4KiB pages, got page_size {Units.FormatSize(spec.PageSize)}");
-            spec.Translation = translation;
         }
         if (map.Time("time_slice") is { } slice)
         {

@@ -34,6 +34,15 @@ internal static class ScenarioParser
         scenario.Machine = MachineParser.Parse(source, map.Get("machine"));
         scenario.Vm = VmParser.Parse(source, map.Get("vm"), scenario.Machine);
         if (map.Get("files") is { } files) scenario.Files = ParseFiles(source, files);
+        if (scenario.Machine.IsSegmented)
+        {
+            // The segmented machines (Segmentation/SegMachine) have their own processes: segments, not regions.
+            foreach (string key in new[] { "vm", "files" })
+                if (map.Has(key)) throw YamlScalars.Error(source, map.At(key), $"'{key}' applies to the paging translations, not to translation: {scenario.Machine.Translation}");
+            scenario.Processes = new SegmentStepParser(source, scenario.Machine)
+                .ParseProcesses(map.Required("processes", "a list of processes with their segments or steps"));
+            return scenario;
+        }
         var steps = new StepParser(source, scenario.Machine.PageSize);
         scenario.Processes = ParseProcesses(source, map.Required("processes", "a list of processes with their steps"), steps);
         return scenario;

@@ -14,7 +14,8 @@ public static class ScenarioValidator
     {
         CheckFiles(scenario);
         AssignPids(scenario);
-        foreach (var process in scenario.Processes) new RegionTracker(scenario, process).Run();
+        if (scenario.Machine.IsSegmented) SegmentValidator.Validate(scenario);
+        else foreach (var process in scenario.Processes) new RegionTracker(scenario, process).Run();
     }
 
     private static void CheckFiles(Scenario scenario)
