@@ -19,6 +19,7 @@ public static class TextReport
         c.WriteLine();
         MachineLine(c, r);
         Processes(c, r);
+        CgroupTable.Write(c, r); // memcg issue
         Events(c, r);
         Zones(c, r);
         TwoColumns(c, "/proc/meminfo", r.Meminfo.Where(kv => !IsBoring(kv.Key)).Select(kv => (kv.Key, $"{kv.Value,10} kB")));

@@ -50,6 +50,7 @@ public sealed class PageAllocator
             long reclaimed = _vmscan.TryToFreePages(highest, out long cost);
             _k.Now += cost;
             current.StallNs += cost;
+            _k.Memcg?.Tracker.Stall(current, _k.Now - cost, _k.Now, running: true); // PSI: __perform_reclaim
             current.DirectReclaims++;
             pfn = phys.AllocPage(highest, AllocFlags.WmarkMin);
             if (pfn >= 0) return pfn;

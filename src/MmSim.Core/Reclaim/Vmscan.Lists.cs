@@ -34,9 +34,11 @@ public sealed partial class Vmscan
         sc.CostNs += taken * ReclaimCosts.ScanNsPerPage;
 
         long reclaimed = 0, pageout = 0;
+        _k.Memcg?.NoteScanned(_isolated); // memcg issue: memory.stat pgscan/pgsteal
         foreach (int pfn in _isolated)
         {
-            if (ShrinkFolio(pfn, sc, ref pageout)) reclaimed++;
+            int cg = _k.Memcg?.IdOf(pfn) ?? 0;
+            if (ShrinkFolio(pfn, sc, ref pageout)) { reclaimed++; if (cg != 0) _k.Memcg!.NoteSteal(cg); }
         }
         if (_pageoutBatch.Count > 0)
         {
@@ -64,7 +66,7 @@ public sealed partial class Vmscan
         for (int p = lists.Tail(lru); p >= 0 && _isolated.Count < nrToScan;)
         {
             int prev = _k.Frames[p].Prev;
-            if ((int)_k.Phys.ZoneOf(p).Type <= (int)sc.ReclaimIdx)
+            if ((int)_k.Phys.ZoneOf(p).Type <= (int)sc.ReclaimIdx && (_k.Memcg is not { } mc || !mc.Skip(p, LruLists.IsFileList(lru)))) // memcg filter
             {
                 lists.Remove(p);
                 _isolated.Add(p);

@@ -36,6 +36,7 @@ public sealed class Workingset
         long eviction = token >> 1;
         bool workingset = (token & 1) != 0;
         _k.Events.Inc(file ? VmEvent.workingset_refault_file : VmEvent.workingset_refault_anon);
+        _k.Memcg?.NoteRefault(pfn, file); // memcg issue
         long distance = _k.NonresidentAge - eviction;
         var lru = _k.Lru;
         long size = lru.Size(LruList.ActiveFile);

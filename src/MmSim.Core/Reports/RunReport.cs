@@ -23,6 +23,10 @@ public sealed class RunReport
     [JsonPropertyName("buddyinfo")] public List<string> Buddyinfo { get; init; } = new();
     [JsonPropertyName("watermarks")] public List<ZoneReport> Watermarks { get; init; } = new();
     [JsonPropertyName("events")] public List<EventReport> Events { get; init; } = new();
+    /// <summary>memcg issue: the cgroups' memory files, the pods, and /proc/pressure/memory (only with cgroups).</summary>
+    [JsonPropertyName("cgroups")] public List<CgroupReport>? Cgroups { get; set; }
+    [JsonPropertyName("pods")] public List<PodReport>? Pods { get; set; }
+    [JsonPropertyName("pressure")] public PressureReport? Pressure { get; set; }
 
     public sealed class ScenarioInfo
     {
@@ -87,6 +91,12 @@ public sealed class RunReport
         foreach (var t in m.Tasks) report.Processes.Add(ProcessReport.Of(t, k, m.Oom.OomScore(t), s.Machine));
         report.InternalFragmentationBytes = report.Processes.Sum(p => p.InternalFragmentationBytes);
         foreach (var e in k.Log.Events) report.Events.Add(new EventReport(e.TimeNs, e.Type, e.Pid, e.Message));
+        if (k.Memcg is { } mc)
+        {
+            report.Cgroups = CgroupReport.Build(m);
+            report.Pressure = PressureReport.Of(mc.SystemPsi, m.EndNs);
+            if (s.Pods.Count > 0) report.Pods = PodReport.Build(m);
+        }
         return report;
     }
 

@@ -75,6 +75,7 @@ public sealed class StepExecutor
             }
             if (outcome.WakeNs > 0)
             {
+                _k.Memcg?.Tracker.Blocked(task, now, outcome.WakeNs); // PSI: off the run queue
                 task.CpuNs += now - startNs;
                 return new SliceResult(SliceEnd.Blocked, now, outcome.WakeNs);
             }
@@ -296,6 +297,13 @@ public sealed class StepExecutor
         // The CPU restarts the instruction: this time it translates.
         _mmu.Access(task.Mm, addr, kind, token);
         now += _lat.AccessNs + _walkNs;
+        if (task.MemcgNrPagesOverHigh >= Memcg.HighDelay.ChargeBatch && _k.Memcg is { } mc)
+        {
+            // memcg issue: memory.high is handled on the return to user space (resume_user_mode_work).
+            long throttled = mc.HandleOverHigh(task, ref now);
+            if (task.IsDone) return -1;
+            if (throttled > 0) return fr.Outcome == FaultOutcome.Major ? Math.Max(throttled, now + fr.IoNs) : throttled;
+        }
         if (fr.Outcome == FaultOutcome.Major)
         {
             task.IoWaitNs += fr.IoNs;

@@ -112,9 +112,13 @@ public sealed class SwapDevice
         {
             FreeSlots++;
             _shadow[slot] = 0;
+            SlotFreed?.Invoke(slot); // memcg issue: the swap charge goes
             _used[slot >> 6] &= ~(1UL << (slot & 63));
         }
     }
+
+    /// <summary>Called when a slot becomes free (set when the scenario has cgroups).</summary>
+    public Action<int>? SlotFreed;
 
     public void Write(int slot, int content) => _content[slot] = content;
     public int Read(int slot) => _content[slot];

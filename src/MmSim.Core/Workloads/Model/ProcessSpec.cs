@@ -23,6 +23,12 @@ public sealed class ProcessSpec
 
     public List<Step> Steps { get; set; } = [];
 
+    /// <summary>The cgroup it runs in (<c>cgroup:</c>, a path of <c>cgroups:</c>); null = the root cgroup.</summary>
+    public string? Cgroup { get; set; }
+    /// <summary>The pod and container it is, for a pod's process.</summary>
+    public PodSpec? Pod { get; set; }
+    public ContainerSpec? Container { get; set; }
+
     public int Line { get; set; }
 
     /// <summary>The name as /proc/pid/comm shows it: at most 15 characters.</summary>
