@@ -272,7 +272,19 @@ public sealed class MemcgController
             _skipFile[m.Id] = skip;
             _skipAnon[m.Id] = skip || (!m.IsRoot && !MaySwap(m));
         }
+        for (int l = 0; l < 5; l++)
+        {
+            long e = 0;
+            bool fileList = l is (int)LruList.InactiveFile or (int)LruList.ActiveFile;
+            foreach (var m in All) if (!(fileList ? _skipFile[m.Id] : _skipAnon[m.Id])) e += _lruSize[m.Id * 5 + l];
+            _eligible[l] = e;
+        }
     }
+
+    private readonly long[] _eligible = new long[5];
+
+    /// <summary>Pages on the list that the pass being prepared may take (the lruvec sizes get_scan_count sees).</summary>
+    public long Eligible(LruList list) => _eligible[(int)list];
 
     /// <summary>The memory_recursiveprot mount option (off by default, as a plain mount of cgroup2).</summary>
     public bool Recursive { get; set; }

@@ -42,5 +42,38 @@ public sealed partial class Vmscan
 
     /// <summary>The lruvec size get_scan_count uses: the target cgroup's subtree for memcg reclaim.</summary>
     private long LruSizeFor(ScanControl sc, LruList lru) =>
-        sc.TargetMemcg is { } m ? _k.Memcg!.LruSize(m, lru) : _k.Lru.Size(lru, sc.ReclaimIdx);
+        _k.Memcg is { } mc ? Math.Min(_k.Lru.Size(lru, sc.ReclaimIdx), mc.Eligible(lru)) : _k.Lru.Size(lru, sc.ReclaimIdx);
+}
+
+public sealed partial class Vmscan
+{
+    /// <summary>
+    /// isolate_lru_folios with memory cgroups: only pages of cgroups this pass may reclaim from
+    /// (<see cref="MemcgController.PrepareShrink"/>) are taken, at most as many as those cgroups have on the list.
+    /// Pages of other cgroups are moved to the head of the list, as the kernel puts back the folios it skipped
+    /// (list_splice of folios_skipped), so a protected cgroup's pages are not walked over again and again.
+    /// Each page is looked at once at most.
+    /// </summary>
+    private long IsolateMemcg(MemcgController mc, long nrToScan, LruList lru, ScanControl sc)
+    {
+        var lists = _k.Lru;
+        bool file = LruLists.IsFileList(lru);
+        long budget = Math.Min(nrToScan, mc.Eligible(lru));
+        long visits = lists.Size(lru);
+        for (int p = lists.Tail(lru); p >= 0 && _isolated.Count < budget && visits-- > 0;)
+        {
+            int prev = _k.Frames[p].Prev;
+            if ((int)_k.Phys.ZoneOf(p).Type <= (int)sc.ReclaimIdx)
+            {
+                if (mc.Skip(p, file)) lists.Move(p, lru);
+                else
+                {
+                    lists.Remove(p);
+                    _isolated.Add(p);
+                }
+            }
+            p = prev;
+        }
+        return _isolated.Count;
+    }
 }

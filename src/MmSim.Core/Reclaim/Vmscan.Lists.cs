@@ -63,10 +63,11 @@ public sealed partial class Vmscan
     {
         _isolated.Clear();
         var lists = _k.Lru;
+        if (_k.Memcg is { } mc) return IsolateMemcg(mc, nrToScan, lru, sc); // memcg issue
         for (int p = lists.Tail(lru); p >= 0 && _isolated.Count < nrToScan;)
         {
             int prev = _k.Frames[p].Prev;
-            if ((int)_k.Phys.ZoneOf(p).Type <= (int)sc.ReclaimIdx && (_k.Memcg is not { } mc || !mc.Skip(p, LruLists.IsFileList(lru)))) // memcg filter
+            if ((int)_k.Phys.ZoneOf(p).Type <= (int)sc.ReclaimIdx)
             {
                 lists.Remove(p);
                 _isolated.Add(p);
