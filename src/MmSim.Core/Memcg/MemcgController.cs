@@ -131,6 +131,8 @@ public sealed class MemcgController
         bool drained = false, passedOom = false;
         for (int guard = 0; guard < 100_000; guard++)
         {
+            // The OOM killer may have chosen this very task: its address space is gone, nothing may be mapped.
+            if (passedOom && (task.IsDone || task.OomKilled)) return false;
             if (cg.Memory.TryCharge(nr, out var failing))
             {
                 NoteOverHigh(cg, task, nr);

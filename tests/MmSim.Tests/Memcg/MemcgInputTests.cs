@@ -1,0 +1,115 @@
+using MmSim.Workloads;
+
+namespace MmSim.Tests.Memcg;
+
+/// <summary>Bad cgroup and pod input: one clear error naming the line.</summary>
+public class MemcgInputTests
+{
+    private static InputException Fails(string yaml) => Assert.Throws<InputException>(() => ScenarioLoader.LoadText(yaml, "t.yaml"));
+
+    [Fact]
+    public void A_limit_that_is_not_a_size()
+    {
+        var ex = Fails("""
+            cgroups:
+              - { path: web, memory.max: lots }
+            processes:
+              - { name: a, steps: [ { sleep: 1ms } ] }
+            """);
+        Assert.Equal(2, ex.Line);
+        Assert.Contains("cgroups.memory.max must be a size such as 512MiB or 'max', got 'lots'", ex.Message);
+    }
+
+    [Fact]
+    public void An_unknown_cgroup_path()
+    {
+        var ex = Fails("""
+            cgroups:
+              - { path: web }
+            processes:
+              - { name: a, cgroup: wbe, steps: [ { sleep: 1ms } ] }
+            """);
+        Assert.Equal(4, ex.Line);
+        Assert.Contains("cgroup 'wbe', which is not declared", ex.Message);
+    }
+
+    [Fact]
+    public void A_process_placed_in_two_cgroups()
+    {
+        var ex = Fails("""
+            cgroups:
+              - { path: web }
+              - { path: db, processes: [a] }
+            processes:
+              - { name: a, cgroup: web, steps: [ { sleep: 1ms } ] }
+            """);
+        Assert.Equal(3, ex.Line);
+        Assert.Contains("process 'a' is placed in two cgroups: 'web' (line 5) and 'db'", ex.Message);
+    }
+
+    [Fact]
+    public void A_pod_whose_request_exceeds_its_limit()
+    {
+        var ex = Fails("""
+            pods:
+              - name: shop
+                containers:
+                  - name: api
+                    resources: { requests: { memory: 2Gi }, limits: { memory: 1Gi } }
+                    steps: [ { sleep: 1ms } ]
+            """);
+        Assert.Equal(4, ex.Line);
+        Assert.Contains("memory request 2GiB exceeds its limit 1GiB", ex.Message);
+    }
+
+    [Fact]
+    public void A_cgroup_declared_twice_and_an_unknown_key()
+    {
+        Assert.Equal(3, Fails("""
+            cgroups:
+              - { path: web }
+              - { path: web }
+            processes:
+              - { name: a, steps: [ { sleep: 1ms } ] }
+            """).Line);
+        var ex = Fails("""
+            cgroups:
+              - { path: web, memory.hihg: 1GiB }
+            processes:
+              - { name: a, steps: [ { sleep: 1ms } ] }
+            """);
+        Assert.Equal(2, ex.Line);
+        Assert.Contains("memory.high", ex.Message);
+    }
+
+    [Fact]
+    public void The_cli_exits_2_naming_the_file_and_line()
+    {
+        string p = Path.Combine(Path.GetTempPath(), $"mmsim-memcg-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(p, "cgroups:\n  - { path: web, memory.low: max }\nprocesses:\n  - { name: a, cgroup: nope, steps: [ { sleep: 1ms } ] }\n");
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = MmSim.Cli.Program.Run(["run", p], o, e);
+        File.Delete(p);
+        Assert.Equal(2, code);
+        Assert.Contains($"{p}:4:", e.ToString());
+        Assert.DoesNotContain("   at ", e.ToString());
+    }
+
+    [Fact]
+    public void Pods_become_the_kubelets_cgroups()
+    {
+        var s = ScenarioLoader.LoadText("""
+            pods:
+              - name: shop
+                containers:
+                  - { name: api, resources: { requests: { memory: 1Gi }, limits: { memory: 2Gi } }, steps: [ { sleep: 1ms } ] }
+                  - { name: log, resources: { limits: { memory: 256Mi } }, steps: [ { sleep: 1ms } ] }
+            """, "t.yaml");
+        var paths = s.Cgroups.Select(c => c.Path).ToList();
+        Assert.Equal(["kubepods", "kubepods/burstable", "kubepods/burstable/podshop", "kubepods/burstable/podshop/api", "kubepods/burstable/podshop/log"], paths);
+        Assert.Equal((2L << 30) + (256L << 20), s.Cgroups.Single(c => c.Path == "kubepods/burstable/podshop").Max); // sum of limits
+        Assert.Equal(256L << 20, s.Cgroups.Single(c => c.Path.EndsWith("/log")).Max);
+        Assert.Equal("kubepods/burstable/podshop/api", s.Processes.Single(p => p.Name == "api").Cgroup);
+    }
+}
