@@ -139,7 +139,7 @@ public sealed class MemcgController
                 return true;
             }
             if (task.IsDone || task.OomKilled) return false; // a dying task gives up (task_is_dying)
-            var over = All.Find(m => ReferenceEquals(m.Memory, failing))!;
+            var over = OwnerOf(failing!, swap: false);
             over.Event(MemcgEvent.Max);
             long reclaimed = ReclaimStall(over, nr, task);
             if (over.Margin >= nr) continue;
@@ -156,6 +156,14 @@ public sealed class MemcgController
             return false;
         }
         return false;
+    }
+
+    /// <summary>mem_cgroup_from_counter: the cgroup a (memory or swap) counter belongs to. A loop, not a lambda: a
+    /// closure over the loop's variable would allocate on every charge.</summary>
+    private MemCgroup OwnerOf(PageCounter counter, bool swap)
+    {
+        foreach (var m in All) if (ReferenceEquals(swap ? m.Swap : m.Memory, counter)) return m;
+        throw new InvalidOperationException("page counter without a cgroup");
     }
 
     /// <summary>try_to_free_mem_cgroup_pages inside psi_memstall_enter/leave, charged to the task's time.</summary>
@@ -206,7 +214,7 @@ public sealed class MemcgController
         var cg = All[id];
         if (!cg.Swap.TryCharge(1, out var failing))
         {
-            var over = All.Find(m => ReferenceEquals(m.Swap, failing))!;
+            var over = OwnerOf(failing!, swap: true);
             over.SwapEventMax++;
             cg.SwapEventFail++;
             return false;
