@@ -313,6 +313,10 @@ public sealed class MemcgController
 
     public void NoteSteal(int id) => All[id].PgSteal++;
 
+    /// <summary>Refaults of pages that were in the working set (workingset_refault with PG_workingset restored): the
+    /// task waiting for such a page is in a memory stall (folio_wait_bit_common / swap_read_folio).</summary>
+    public long WorkingsetRefaults;
+
     public void NoteRefault(int pfn, bool file)
     {
         int id = _pageMemcg[pfn];

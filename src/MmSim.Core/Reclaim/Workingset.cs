@@ -52,6 +52,7 @@ public sealed class Workingset
         _k.Events.Inc(file ? VmEvent.workingset_activate_file : VmEvent.workingset_activate_anon);
         if (workingset)
         {
+            if (_k.Memcg is { } mc) mc.WorkingsetRefaults++; // memcg issue: PSI counts the wait as a memory stall
             f.Flags |= (uint)FrameFlags.Workingset;
             // lru_note_cost_refault: the page's I/O counts against its type.
             CostModel.NoteCost(_k, file, 1, 0);

@@ -278,6 +278,7 @@ public sealed class StepExecutor
         if (r == Mmu.Walked) { now += _lat.AccessNs + _walkNs; return 0; }
 
         _k.Now = now;
+        long refaults = _k.Memcg?.WorkingsetRefaults ?? 0; // memcg issue: PSI of a thrashing refault
         var fr = _faults.Handle(task.Mm, addr, kind);
         now = Math.Max(now, _k.Now); // direct reclaim stalls the task
         if (task.IsDone) return -1;  // the OOM killer chose this very task
@@ -306,6 +307,8 @@ public sealed class StepExecutor
         }
         if (fr.Outcome == FaultOutcome.Major)
         {
+            if (_k.Memcg is { } psi && psi.WorkingsetRefaults != refaults)
+                psi.Tracker.Stall(task, now, now + fr.IoNs, running: false); // waiting on its own working set
             task.IoWaitNs += fr.IoNs;
             return now + fr.IoNs;
         }

@@ -113,3 +113,25 @@ public class MemcgInputTests
         Assert.Equal("kubepods/burstable/podshop/api", s.Processes.Single(p => p.Name == "api").Cgroup);
     }
 }
+
+/// <summary>The README's memory cgroup example runs as the README says.</summary>
+public class MemcgDocTests
+{
+    [Fact]
+    public void The_readme_cgroup_example_is_killed_by_its_own_limit()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "README.md"))) dir = dir.Parent;
+        string readme = File.ReadAllText(Path.Combine(dir!.FullName, "README.md"));
+        var m = System.Text.RegularExpressions.Regex.Match(readme, "### Memory cgroups and pods\n.*?```yaml\n(.*?)```",
+            System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.True(m.Success);
+        var r = Sim.Report(m.Groups[1].Value);
+        Assert.Equal("killed", r.Proc("nginx").State);
+        var web = r.Cgroups!.Single();
+        Assert.Equal("web", web.Path);
+        Assert.Equal(1, web.Events["oom_kill"]);
+        Assert.Equal(64L << 20, (long)web.Files["memory.peak"]);
+        Assert.True(r.Meminfo["MemFree"] > 800 * 1024);
+    }
+}
