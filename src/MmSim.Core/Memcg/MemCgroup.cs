@@ -24,6 +24,8 @@ public sealed class MemCgroup
     /// <summary>memory.high in pages (<see cref="PageCounter.Unlimited"/> = max).</summary>
     public long High = PageCounter.Unlimited;
     public bool OomGroup;
+    /// <summary>This cgroup or an ancestor has a memory.high: charges must check it.</summary>
+    public bool HighInPath;
     /// <summary>memory.events (hierarchical) and memory.events.local.</summary>
     public readonly long[] Events = new long[6];
     public readonly long[] EventsLocal = new long[6];
@@ -42,8 +44,11 @@ public sealed class MemCgroup
         Id = id;
         Path = path;
         Parent = parent;
-        Memory = new PageCounter(parent?.Memory);
-        Swap = new PageCounter(parent?.Swap);
+        // The root memcg's counters are left out of the hierarchy: the root is never limited or reported, and
+        // charging one level less keeps the fault path cheap. A top-level cgroup's protection is then its own
+        // setting, as page_counter_calculate_protection gives a child of the root.
+        Memory = new PageCounter(parent is null || parent.IsRoot ? null : parent.Memory);
+        Swap = new PageCounter(parent is null || parent.IsRoot ? null : parent.Swap);
         parent?.Children.Add(this);
     }
 

@@ -64,6 +64,7 @@ public sealed class MemcgController
             cg.Memory.Min = spec.Min == long.MaxValue ? PageCounter.Unlimited : Pages(spec.Min);
             cg.Swap.Max = spec.SwapMax is { } sm ? Pages(sm) : PageCounter.Unlimited;
             cg.OomGroup = spec.OomGroup;
+            cg.HighInPath = cg.High != PageCounter.Unlimited || parent.HighInPath;
             All.Add(cg);
             ByPath[spec.Path] = cg;
         }
@@ -101,6 +102,13 @@ public sealed class MemcgController
         var task = _k.Current;
         var cg = task?.Memcg;
         if (cg is null || cg.IsRoot) return pfn; // the root memcg is never charged
+        if (cg.Memory.TryCharge(1, out _))
+        {
+            // The fast path: the whole hierarchy had room.
+            if (cg.HighInPath) NoteOverHigh(cg, task!, 1);
+            _pageMemcg[pfn] = (ushort)cg.Id;
+            return pfn;
+        }
         if (!TryCharge(cg, task!, 1))
         {
             _k.FreePage(pfn);
@@ -260,7 +268,7 @@ public sealed class MemcgController
         int n = All.Count;
         if (_skipFile.Length != n) { _skipFile = new bool[n]; _skipAnon = new bool[n]; }
         var target = sc.TargetMemcg;
-        var rootCounter = target?.Memory ?? Root.Memory;
+        var rootCounter = target?.Memory; // null: the root cgroup (whose counter the top level does not charge)
         foreach (var m in All)
         {
             bool skip = false;

@@ -97,6 +97,21 @@ public class MemcgInputTests
     }
 
     [Fact]
+    public void The_real_kernel_plan_refuses_cgroups_rather_than_ignore_them()
+    {
+        var s = ScenarioLoader.LoadText("""
+            machine: { memory: 256MiB }
+            cgroups:
+              - { path: web, memory.max: 64MiB }
+            processes:
+              - { name: a, cgroup: web, steps: [ { sleep: 1ms } ] }
+            """, "t.yaml");
+        var ex = Assert.Throws<InputException>(() => MmSim.Twin.TwinPlan.Build(s));
+        Assert.Equal(3, ex.Line);
+        Assert.Contains("does not create cgroups", ex.Message);
+    }
+
+    [Fact]
     public void Pods_become_the_kubelets_cgroups()
     {
         var s = ScenarioLoader.LoadText("""
