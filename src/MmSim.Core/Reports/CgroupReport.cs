@@ -38,7 +38,17 @@ public sealed class PressureReport
 public sealed class CgroupReport
 {
     [JsonPropertyName("path")] public string Path { get; init; } = "";
-    [JsonPropertyName("files")] public OrderedDictionary<string, object> Files { get; init; } = new();
+    /// <summary>The memory files with one value, by name (serialized flat, next to <see cref="Path"/>).</summary>
+    [JsonIgnore] public OrderedDictionary<string, object> Files { get; init; } = new();
+    [JsonPropertyName("memory.max")] public object MemoryMax => Files["memory.max"];
+    [JsonPropertyName("memory.high")] public object MemoryHigh => Files["memory.high"];
+    [JsonPropertyName("memory.low")] public object MemoryLow => Files["memory.low"];
+    [JsonPropertyName("memory.min")] public object MemoryMin => Files["memory.min"];
+    [JsonPropertyName("memory.swap.max")] public object MemorySwapMax => Files["memory.swap.max"];
+    [JsonPropertyName("memory.oom.group")] public object MemoryOomGroup => Files["memory.oom.group"];
+    [JsonPropertyName("memory.current")] public object MemoryCurrent => Files["memory.current"];
+    [JsonPropertyName("memory.peak")] public object MemoryPeak => Files["memory.peak"];
+    [JsonPropertyName("memory.swap.current")] public object MemorySwapCurrent => Files["memory.swap.current"];
     [JsonPropertyName("memory.events")] public OrderedDictionary<string, long> Events { get; init; } = new();
     [JsonPropertyName("memory.events.local")] public OrderedDictionary<string, long> EventsLocal { get; init; } = new();
     [JsonPropertyName("memory.stat")] public OrderedDictionary<string, long> Stat { get; init; } = new();

@@ -150,3 +150,39 @@ public class MemcgDocTests
         Assert.True(r.Meminfo["MemFree"] > 800 * 1024);
     }
 }
+
+/// <summary>The JSON contract of cgroups and pods, through the CLI.</summary>
+public class MemcgJsonTests
+{
+    [Fact]
+    public void Json_report_lists_cgroups_with_their_files_in_bytes_and_the_pods()
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        Assert.Equal(0, MmSim.Cli.Program.Run(["run", "container-oom", "--json"], o, e));
+        using var doc = System.Text.Json.JsonDocument.Parse(o.ToString());
+        var root = doc.RootElement;
+        var api = root.GetProperty("cgroups").EnumerateArray().Single(c => c.GetProperty("path").GetString() == "kubepods/burstable/podshop/api");
+        Assert.Equal(134217728, api.GetProperty("memory.max").GetInt64());
+        Assert.Equal("max", api.GetProperty("memory.high").GetString());
+        Assert.Equal(0, api.GetProperty("memory.low").GetInt64());
+        Assert.Equal(1, api.GetProperty("memory.events").GetProperty("oom_kill").GetInt64());
+        Assert.True(api.GetProperty("memory.stat").TryGetProperty("anon", out _));
+        Assert.Equal("some avg10=0.00 avg60=0.00 avg300=0.00 total=0", root.GetProperty("pressure").GetProperty("text")[0].GetString());
+        var shop = root.GetProperty("pods").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "shop");
+        Assert.Equal("Burstable", shop.GetProperty("qos_class").GetString());
+        Assert.Equal("container", shop.GetProperty("containers")[0].GetProperty("oom_kill").GetString());
+    }
+
+    [Fact]
+    public void Text_report_has_the_cgroup_and_pod_tables()
+    {
+        var o = new StringWriter();
+        Assert.Equal(0, MmSim.Cli.Program.Run(["run", "node-oom"], o, new StringWriter()));
+        string text = o.ToString();
+        Assert.Contains("memory cgroups", text);
+        Assert.Contains("/proc/pressure/memory", text);
+        Assert.Contains("node OOM kill", text);
+        Assert.Contains("BestEffort", text);
+    }
+}
