@@ -219,6 +219,39 @@ public class MemcgScenarioTests
         Assert.Equal(20, last.ToCsv().Split(',').Length); // 16 meminfo/vmstat columns + 4 pressure columns
     }
 
+    /// <summary>kernel/sched/psi.c: "some" while one task is stalled, "full" only while no runnable task of the group
+    /// is productive; a busy sibling in the cgroup keeps full at 0 while it runs.</summary>
+    [Fact]
+    public void Pressure_full_stays_below_some_while_a_sibling_runs()
+    {
+        var r = Sim.Report("""
+            machine: { memory: 512MiB }
+            cgroups:
+              - { path: svc, memory.high: 32MiB }
+            processes:
+              - name: app
+                cgroup: svc
+                steps:
+                  - alloc: { name: heap, size: 40MiB }
+                  - touch: { region: heap, write: true }
+              - name: busy
+                cgroup: svc
+                steps:
+                  - alloc: { name: small, size: 1MiB }
+                  - access: { region: small, pattern: random, count: 30000000 }
+            """);
+        var svc = r.Cgroups!.Single();
+        long some = (long)svc.Pressure.Some["total"], full = (long)svc.Pressure.Full["total"];
+        Assert.True(some > 1_000_000, $"some {some}");
+        // While 'busy' is runnable nothing is full; only after it finished can app's stalls be full.
+        long afterBusyUs = (r.Proc("app").EndNs - r.Proc("busy").EndNs) / 1000;
+        Assert.True(afterBusyUs > 0 && r.Proc("busy").EndNs > 1_000_000_000);
+        Assert.True(full <= afterBusyUs, $"full {full} µs, but busy ran until {afterBusyUs} µs before app's end");
+        Assert.True(full < some, $"full {full}, some {some}");
+        Assert.Equal(some, (long)r.Pressure!.Some["total"]); // the only stalls of the machine
+        Assert.Equal("running", r.Proc("app").State);
+    }
+
     [Fact]
     public void Same_scenario_gives_the_same_report()
     {
