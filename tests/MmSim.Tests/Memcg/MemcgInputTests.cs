@@ -186,3 +186,32 @@ public class MemcgJsonTests
         Assert.Contains("BestEffort", text);
     }
 }
+
+/// <summary>What-if changes of a cgroup file from the command line.</summary>
+public class MemcgOverrideTests
+{
+    [Fact]
+    public void Set_changes_a_cgroup_file_and_names_a_missing_cgroup()
+    {
+        var s = ScenarioOverrides.Apply(BuiltinScenarios.Text("memory-low-protection"), "x.yaml", "x",
+            [("cgroup:db:memory.low", "0"), ("cgroup:batch:memory.max", "300MiB")]);
+        Assert.Equal(0, s.Cgroups.Single(c => c.Path == "db").Low);
+        Assert.Equal(300L << 20, s.Cgroups.Single(c => c.Path == "batch").Max);
+        var ex = Assert.Throws<InputException>(() => ScenarioOverrides.Apply(BuiltinScenarios.Text("memory-low-protection"), "x.yaml", "x",
+            [("cgroup:web:memory.max", "1GiB")]));
+        Assert.Contains("no cgroup 'web'", ex.Message);
+    }
+
+    [Fact]
+    public void Compare_runs_a_protection_both_ways()
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = MmSim.Cli.Program.Run(["run", "memory-high-throttle", "--compare", "cgroup:svc:memory.high=64MiB,max"], o, e);
+        Assert.Equal(0, code);
+        string text = o.ToString();
+        Assert.Contains("/svc: high events", text);
+        Assert.Contains("/svc: memory some µs", text);
+        Assert.Contains("simulated s", text);
+    }
+}
