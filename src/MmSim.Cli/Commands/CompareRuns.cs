@@ -69,6 +69,19 @@ public static class CompareRuns
             if (reports.All(r => r.Vmstat.GetValueOrDefault(counter) == 0)) continue;
             t.AddRow(Row(counter, reports.Select(r => r.Vmstat.GetValueOrDefault(counter).ToString())));
         }
+        if (reports[0].Cgroups is { } cgroups) // memcg issue: what a limit or a protection changes
+        {
+            foreach (var cg in cgroups)
+            {
+                CgroupReport? Of(RunReport r) => r.Cgroups?.FirstOrDefault(x => x.Path == cg.Path);
+                t.AddRow(Row($"/{cg.Path}: memory.peak", reports.Select(r => Of(r)?.MemoryPeak.ToString() ?? "-")));
+                foreach (var ev in new[] { "high", "max", "oom_kill" })
+                    if (reports.Any(r => Of(r) is { } x && x.Events[ev] != 0))
+                        t.AddRow(Row($"/{cg.Path}: {ev} events", reports.Select(r => Of(r)?.Events[ev].ToString() ?? "-")));
+                t.AddRow(Row($"/{cg.Path}: memory some µs", reports.Select(r => Of(r)?.Pressure.Some["total"].ToString() ?? "-")));
+            }
+            t.AddRow(Row("simulated s", reports.Select(r => (r.SimulatedNs / 1e9).ToString("F3"))));
+        }
         t.AddRow(Row("MemAvailable kB", reports.Select(r => r.Meminfo["MemAvailable"].ToString())));
         t.AddRow(Row("min_free_kbytes", reports.Select(r => r.Machine.MinFreeKbytes.ToString())));
         c.Write(t);

@@ -24,6 +24,7 @@ public static class TextReport
             CachesText.Processes(c, r);
             CachesText.Write(c, caches, "CPU caches (machine.caches)");
         }
+        CgroupTable.Write(c, r); // memcg issue
         Events(c, r);
         Zones(c, r);
         TwoColumns(c, "/proc/meminfo", r.Meminfo.Where(kv => !IsBoring(kv.Key)).Select(kv => (kv.Key, $"{kv.Value,10} kB")));

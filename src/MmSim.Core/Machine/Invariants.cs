@@ -124,6 +124,7 @@ internal static class Invariants
         if (lruTotal != onLru) throw new InvalidOperationException($"LRU lists hold {lruTotal}, {onLru} user pages exist");
         long managedInUse = k.Phys.TotalRamPages - k.Phys.NrFreePages;
         if (managedInUse != allocated) throw new InvalidOperationException($"{allocated} frames allocated but managed − free = {managedInUse}");
+        k.Memcg?.CheckInvariants(); // memcg issue: charges add up, every charged page is in use
     }
 
     private static void CountTables(Kernel k, int table, int level, ref long tables, ref long bytes, byte[] owners,

@@ -165,6 +165,15 @@ public sealed class Kernel
     /// </summary>
     public int AllocUserPage()
     {
+        if (Memcg is not null) return Memcg.ChargeNew(AllocUserPageNoCharge()); // memcg issue: mem_cgroup_charge
+        return AllocUserPageNoCharge();
+    }
+
+    /// <summary>The memory cgroups, when the scenario has any (memcg issue).</summary>
+    public Memcg.MemcgController? Memcg;
+
+    private int AllocUserPageNoCharge()
+    {
         if (Allocator is not null) return Allocator.Alloc(ZoneType.Movable);
         int pfn = Phys.AllocPage(ZoneType.Movable, AllocFlags.WmarkLow);
         if (pfn < 0) pfn = Phys.AllocPage(ZoneType.Movable, AllocFlags.WmarkMin);
@@ -173,6 +182,12 @@ public sealed class Kernel
 
     /// <summary>Allocates one page for the kernel's own use (GFP_KERNEL: page tables, kernel stacks).</summary>
     public int AllocKernelPage()
+    {
+        if (Memcg is not null) return Memcg.ChargeNew(AllocKernelPageNoCharge()); // __GFP_ACCOUNT: page tables, stacks
+        return AllocKernelPageNoCharge();
+    }
+
+    private int AllocKernelPageNoCharge()
     {
         if (Allocator is not null) return Allocator.Alloc(ZoneType.Normal);
         int pfn = Phys.AllocPage(ZoneType.Normal, AllocFlags.WmarkLow);
@@ -183,6 +198,7 @@ public sealed class Kernel
     /// <summary>Frees one page back to the buddy allocator (pgfree).</summary>
     public void FreePage(int pfn)
     {
+        Memcg?.Uncharge(pfn); // memcg issue
         Phys.FreePage(pfn);
         Events.Inc(VmEvent.pgfree);
     }

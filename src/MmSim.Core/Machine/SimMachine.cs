@@ -16,7 +16,7 @@ namespace MmSim.Machine;
 /// and the simulated processes, driven by the <see cref="Scheduler"/>. <see cref="Run"/> runs the scenario to the
 /// end; the result is read through <see cref="Kernel"/>, <see cref="Tasks"/> and <see cref="Timeline"/>.
 /// </summary>
-public sealed class SimMachine
+public sealed partial class SimMachine
 {
     public Scenario Scenario { get; }
     public Kernel Kernel { get; }
@@ -90,9 +90,11 @@ public sealed class SimMachine
         ForkOps = new Fork(Kernel, PageTables, Overcommit);
         Executor.OnFork = DoFork;
         _nextPid = scenario.Processes.Count == 0 ? 1000 : scenario.Processes.Max(p => p.Pid) + 1;
+        if (scenario.Cgroups.Count > 0) SetUpMemcg(); // memcg issue
         foreach (var p in scenario.Processes)
         {
             _tasks.Add(new SimTask(p, NewMm(), scenario.Seed));
+            Kernel.Memcg?.Attach(_tasks[^1]);
         }
     }
 
@@ -149,6 +151,7 @@ public sealed class SimMachine
             if (progress is not null && done - lastReport >= 1_000_000) { lastReport = done; progress(done, expected); }
         };
         EndNs = sched.Run(onSlice);
+        if (Kernel.Memcg is { } mc) FinishPsi(mc);
         ContextSwitches = sched.ContextSwitches;
         _options.Progress?.Invoke(Executor.TotalAccesses, Math.Max(expected, Executor.TotalAccesses));
     }
@@ -158,6 +161,7 @@ public sealed class SimMachine
     {
         t.StartNs = now;
         Kernel.Now = now;
+        if (Kernel.Memcg is not null) Kernel.Current = t; // memcg issue: exec's pages are charged to the new task
         if (!PageTables.AllocPgd(t.Mm))
         {
             Executor.Kill(t, now, "SIGKILL", "fork failed: no page for the page table (ENOMEM)");
@@ -194,6 +198,7 @@ public sealed class SimMachine
         };
         var mm = NewMm(parent.Mm.AnonVma);
         var child = new SimTask(spec, mm, Scenario.Seed) { ParentPid = parent.Pid, StartNs = now, State = TaskState.Runnable };
+        Kernel.Memcg?.Attach(child, parent.Memcg); // a child starts in its parent's cgroup
         var vmaMap = new Dictionary<Vma, Vma>();
         Kernel.Now = now;
         if (!ForkOps.DupMmap(parent.Mm, mm, vmaMap) || !AllocKernelStack(child))

@@ -9,7 +9,7 @@ namespace MmSim.Oom;
 /// task under vm.oom_kill_allocating_task, kills it with SIGKILL and logs the kernel's own lines. The victim's
 /// memory is freed at once — what the OOM reaper achieves. vm.panic_on_oom panics instead.
 /// </summary>
-public sealed class OomKiller
+public sealed partial class OomKiller
 {
     private readonly Kernel _k;
     private readonly Func<IReadOnlyList<SimTask>> _tasks;
@@ -76,7 +76,12 @@ public sealed class OomKiller
         if (_k.Trace is { } trace) TraceVictim(trace, victim, now);
         if (_k.Vm.OomDumpTasks != 0) DumpTasks(now);
         _k.Log.Add(now, EventTypes.Oom, victim.Pid, OomBadness.OomKillSummaryLine(OomConstraint.None, null, "/", "0",
-            null, "/", victim.Comm, victim.Pid, 0));
+            null, victim.Memcg?.KernelPath ?? "/", victim.Comm, victim.Pid, 0));
+        if (_k.Memcg is not null)
+        {
+            GlobalKillMemcg(victim, prefix); // memcg issue: memory.events oom_kill and memory.oom.group
+            return true;
+        }
         var mm = victim.Mm;
         long kb = _k.PageSize / 1024;
         _k.Log.Add(now, EventTypes.OomKill, victim.Pid, OomBadness.KilledLine(prefix, victim.Pid, victim.Comm,

@@ -21,6 +21,7 @@ public sealed class Kswapd : IKernelThread
     private int _priority;
     private long _passReclaimed;
     private ZoneType _classZone = ZoneType.Dma;
+    private bool _memcgLowReclaim, _memcgLowSkipped;
 
     public Kswapd(Kernel kernel, Vmscan vmscan)
     {
@@ -64,6 +65,7 @@ public sealed class Kswapd : IKernelThread
             _inPass = true;
             _priority = ScanControl.DefPriority;
             _passReclaimed = 0;
+            _memcgLowReclaim = _memcgLowSkipped = false; // memcg issue
             _k.Events.Inc(VmEvent.pageoutrun);
         }
         if (_vmscan.PgdatBalanced(zone))
@@ -75,12 +77,14 @@ public sealed class Kswapd : IKernelThread
             Priority = _priority,
             ReclaimIdx = zone,
             MayWritepage = true,
+            MemcgLowReclaim = _memcgLowReclaim,
         };
         foreach (var z in _k.Phys.Zones)
             if ((int)z.Type <= (int)zone) sc.NrToReclaim += Math.Max(z.WatermarkHigh, CostModel.SwapClusterMax);
         _vmscan.AgeAnon(sc);          // kswapd_age_node
         _vmscan.ShrinkNode(sc);       // kswapd_shrink_node
         _passReclaimed += sc.NrReclaimed;
+        _memcgLowSkipped |= sc.MemcgLowSkipped;
         if (sc.NrReclaimed > 0) Failures = 0;
         long cost = Math.Max(sc.CostNs, 1_000);
         BusyNs += cost;
@@ -92,6 +96,12 @@ public sealed class Kswapd : IKernelThread
         }
         bool raisePriority = sc.NrScanned < sc.NrToReclaim;
         if (raisePriority || sc.NrReclaimed == 0) _priority--;
+        if (_priority < 1 && _passReclaimed == 0 && _memcgLowSkipped && !_memcgLowReclaim)
+        {
+            // balance_pgdat: memory.low kept everything out of reach; retry the pass reclaiming below low.
+            _memcgLowReclaim = true;
+            _priority = ScanControl.DefPriority;
+        }
         if (_priority < 1)
         {
             // The end of balance_pgdat: if it is still not balanced, kswapd_try_to_sleep will not sleep and the

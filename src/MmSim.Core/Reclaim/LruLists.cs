@@ -84,7 +84,11 @@ public sealed class LruLists
         _head[l] = pfn;
         _size[l]++;
         _zoneSize[l * 4 + _phys.ZoneIndexOf(pfn)]++;
+        Memcg?.LruAdd(pfn, l); // memcg issue: per-memcg lruvec sizes
     }
+
+    /// <summary>Per-memcg list sizes (set when the scenario has cgroups).</summary>
+    public Memcg.MemcgController? Memcg;
 
     /// <summary>lruvec_add_folio_tail: to the tail of a list, where the next scan starts (folio_rotate_reclaimable).</summary>
     public void AddTail(int pfn, LruList list)
@@ -100,6 +104,7 @@ public sealed class LruLists
         _tail[l] = pfn;
         _size[l]++;
         _zoneSize[l * 4 + _phys.ZoneIndexOf(pfn)]++;
+        Memcg?.LruAdd(pfn, l);
     }
 
     /// <summary><c>lruvec_del_folio</c>: takes the page off whatever list it is on (no-op if none).</summary>
@@ -114,6 +119,7 @@ public sealed class LruLists
         f.Flags &= ~((uint)FrameFlags.Lru | ListMask);
         _size[l]--;
         _zoneSize[l * 4 + _phys.ZoneIndexOf(pfn)]--;
+        Memcg?.LruRemove(pfn, l);
     }
 
     /// <summary>Moves a page to the head of another list (activation, deactivation, rotation).</summary>

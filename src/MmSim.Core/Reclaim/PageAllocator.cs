@@ -52,6 +52,7 @@ public sealed class PageAllocator
             _k.Trace?.DirectReclaimPass(current.Pid, _k.Now, _k.Now + cost, reclaimed, freeBefore, MinWatermarks(highest));
             _k.Now += cost;
             current.StallNs += cost;
+            _k.Memcg?.Tracker.Stall(current, _k.Now - cost, _k.Now, running: true); // PSI: __perform_reclaim
             current.DirectReclaims++;
             pfn = phys.AllocPage(highest, AllocFlags.WmarkMin);
             if (pfn >= 0) return pfn;

@@ -29,4 +29,9 @@ public sealed class ScanControl
     /// <summary>Simulated time the pass took (scanning and the I/O it waited for).</summary>
     public long CostNs;
     public long NrPageout;
+
+    // memcg issue: the cgroup reclaimed for (try_to_free_mem_cgroup_pages; null = global reclaim), and the
+    // memory.low second pass (memcg_low_reclaim / memcg_low_skipped).
+    public Memcg.MemCgroup? TargetMemcg;
+    public bool MemcgLowReclaim, MemcgLowSkipped;
 }

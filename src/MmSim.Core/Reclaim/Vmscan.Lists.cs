@@ -34,9 +34,11 @@ public sealed partial class Vmscan
         sc.CostNs += taken * ReclaimCosts.ScanNsPerPage;
 
         long reclaimed = 0, pageout = 0;
+        _k.Memcg?.NoteScanned(_isolated); // memcg issue: memory.stat pgscan/pgsteal
         foreach (int pfn in _isolated)
         {
-            if (ShrinkFolio(pfn, sc, ref pageout)) reclaimed++;
+            int cg = _k.Memcg?.IdOf(pfn) ?? 0;
+            if (ShrinkFolio(pfn, sc, ref pageout)) { reclaimed++; if (cg != 0) _k.Memcg!.NoteSteal(cg); }
         }
         if (_pageoutBatch.Count > 0)
         {
@@ -61,6 +63,7 @@ public sealed partial class Vmscan
     {
         _isolated.Clear();
         var lists = _k.Lru;
+        if (_k.Memcg is { } mc) return IsolateMemcg(mc, nrToScan, lru, sc); // memcg issue
         // Every zone is eligible for a movable allocation's reclaim: no need to look up each page's zone.
         bool anyZone = sc.ReclaimIdx >= ZoneType.Normal;
         for (int p = lists.Tail(lru); p >= 0 && _isolated.Count < nrToScan;)

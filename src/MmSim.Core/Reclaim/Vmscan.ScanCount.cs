@@ -75,7 +75,7 @@ public sealed partial class Vmscan
         {
             var lru = (LruList)l;
             bool file = LruLists.IsFileList(lru);
-            long size = _k.Lru.Size(lru, sc.ReclaimIdx);
+            long size = LruSizeFor(sc, lru); // memcg issue: the target cgroup's lists
             long scan = size >> sc.Priority;
             switch (balance)
             {

@@ -33,6 +33,7 @@ public sealed partial class Vmscan
     public void ShrinkNode(ScanControl sc)
     {
         long before = sc.NrReclaimed;
+        _k.Memcg?.PrepareShrink(sc); // memcg issue: shrink_node_memcgs' protection and target
         PrepareScanControl(sc);
         ShrinkLruvec(sc);
         if (sc.NrReclaimed > before) ReclaimProgress?.Invoke();
@@ -71,6 +72,7 @@ public sealed partial class Vmscan
                 if (sc.NrReclaimed >= sc.NrToReclaim) break;
             }
             SnapshotRefaults();
+            if (sc.NrReclaimed == 0 && sc.MemcgLowSkipped && !sc.MemcgLowReclaim) { sc.MemcgLowReclaim = true; continue; } // memcg issue
             if (sc.NrReclaimed > 0 || !sc.SkippedDeactivate || sc.ForceDeactivate) break;
             // Nothing reclaimed because the active lists were left alone: retry deactivating them.
             sc.ForceDeactivate = true;

@@ -36,6 +36,7 @@ public sealed class Workingset
         long eviction = token >> 1;
         bool workingset = (token & 1) != 0;
         _k.Events.Inc(file ? VmEvent.workingset_refault_file : VmEvent.workingset_refault_anon);
+        _k.Memcg?.NoteRefault(pfn, file); // memcg issue
         long distance = _k.NonresidentAge - eviction;
         var lru = _k.Lru;
         long size = lru.Size(LruList.ActiveFile);
@@ -51,6 +52,7 @@ public sealed class Workingset
         _k.Events.Inc(file ? VmEvent.workingset_activate_file : VmEvent.workingset_activate_anon);
         if (workingset)
         {
+            if (_k.Memcg is { } mc) mc.WorkingsetRefaults++; // memcg issue: PSI counts the wait as a memory stall
             f.Flags |= (uint)FrameFlags.Workingset;
             // lru_note_cost_refault: the page's I/O counts against its type.
             CostModel.NoteCost(_k, file, 1, 0);

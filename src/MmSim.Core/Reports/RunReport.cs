@@ -27,6 +27,10 @@ public sealed class RunReport
     [JsonPropertyName("extfrag")] public ExtfragReport Extfrag { get; init; } = new();
     [JsonPropertyName("watermarks")] public List<ZoneReport> Watermarks { get; init; } = new();
     [JsonPropertyName("events")] public List<EventReport> Events { get; init; } = new();
+    /// <summary>memcg issue: the cgroups' memory files, the pods, and /proc/pressure/memory (only with cgroups).</summary>
+    [JsonPropertyName("cgroups")] public List<CgroupReport>? Cgroups { get; set; }
+    [JsonPropertyName("pods")] public List<PodReport>? Pods { get; set; }
+    [JsonPropertyName("pressure")] public PressureReport? Pressure { get; set; }
 
     public sealed class ScenarioInfo
     {
@@ -93,6 +97,12 @@ public sealed class RunReport
         report.InternalFragmentationBytes = report.Processes.Sum(p => p.InternalFragmentationBytes);
         if (m.Caches is { } caches) report.Caches = CachesReport.Of(caches);
         foreach (var e in k.Log.Events) report.Events.Add(new EventReport(e.TimeNs, e.Type, e.Pid, e.Message));
+        if (k.Memcg is { } mc)
+        {
+            report.Cgroups = CgroupReport.Build(m);
+            report.Pressure = PressureReport.Of(mc.SystemPsi, m.EndNs);
+            if (s.Pods.Count > 0) report.Pods = PodReport.Build(m);
+        }
         return report;
     }
 

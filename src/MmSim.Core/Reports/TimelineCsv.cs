@@ -10,7 +10,7 @@ public static class TimelineCsv
         {
             using var w = new StreamWriter(s, new UTF8Encoding(false));
             w.NewLine = "\n";
-            w.WriteLine(TimelineSample.CsvHeader);
+            w.WriteLine(TimelineSample.CsvHeader + (samples.Count > 0 && samples[0].Psi is not null ? TimelineSample.PsiCsvHeader : ""));
             foreach (var x in samples) w.WriteLine(x.ToCsv());
         });
 }

@@ -53,6 +53,13 @@ public sealed class SimTask
     internal Pcg32 Rng;
     internal int WriteSeq;
 
+    /// <summary>memcg issue: the task's memory cgroup (null without cgroups), current->memcg_nr_pages_over_high,
+    /// the time slept by memory.high throttling, and how an OOM kill came ("container" = memcg OOM, "node" = global).</summary>
+    public Memcg.MemCgroup? Memcg;
+    public long MemcgNrPagesOverHigh;
+    public long MemcgThrottledNs;
+    public string? OomKind;
+
     /// <summary>The parent's pid for a forked child, 0 otherwise.</summary>
     public int ParentPid;
 

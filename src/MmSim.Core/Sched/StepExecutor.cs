@@ -75,6 +75,7 @@ public sealed partial class StepExecutor
             }
             if (outcome.WakeNs > 0)
             {
+                _k.Memcg?.Tracker.Blocked(task, now, outcome.WakeNs); // PSI: off the run queue
                 task.CpuNs += now - startNs;
                 return new SliceResult(SliceEnd.Blocked, now, outcome.WakeNs);
             }
@@ -278,6 +279,7 @@ public sealed partial class StepExecutor
         if (r == Mmu.Walked) { now += MemoryNs(task, addr, kind) + Walk(task); return 0; }
 
         _k.Now = now;
+        long refaults = _k.Memcg?.WorkingsetRefaults ?? 0; // memcg issue: PSI of a thrashing refault
         var fr = _faults.Handle(task.Mm, addr, kind);
         now = Math.Max(now, _k.Now); // direct reclaim stalls the task
         if (task.IsDone) return -1;  // the OOM killer chose this very task
@@ -298,8 +300,17 @@ public sealed partial class StepExecutor
         // The CPU restarts the instruction: this time it translates.
         _mmu.Access(task.Mm, addr, kind, token);
         now += MemoryNs(task, addr, kind) + Walk(task);
+        if (task.MemcgNrPagesOverHigh >= Memcg.HighDelay.ChargeBatch && _k.Memcg is { } mc)
+        {
+            // memcg issue: memory.high is handled on the return to user space (resume_user_mode_work).
+            long throttled = mc.HandleOverHigh(task, ref now);
+            if (task.IsDone) return -1;
+            if (throttled > 0) return fr.Outcome == FaultOutcome.Major ? Math.Max(throttled, now + fr.IoNs) : throttled;
+        }
         if (fr.Outcome == FaultOutcome.Major)
         {
+            if (_k.Memcg is { } psi && psi.WorkingsetRefaults != refaults)
+                psi.Tracker.Stall(task, now, now + fr.IoNs, running: false); // waiting on its own working set
             task.IoWaitNs += fr.IoNs;
             return now + fr.IoNs;
         }

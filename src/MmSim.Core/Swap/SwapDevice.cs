@@ -116,9 +116,13 @@ public sealed class SwapDevice
         {
             FreeSlots++;
             e.Shadow = 0;
+            SlotFreed?.Invoke(slot); // memcg issue: the swap charge goes
             _used[slot >> 6] &= ~(1UL << (slot & 63));
         }
     }
+
+    /// <summary>Called when a slot becomes free (set when the scenario has cgroups).</summary>
+    public Action<int>? SlotFreed;
 
     public void Write(int slot, int content) => _slots[slot].Content = content;
     public int Read(int slot) => _slots[slot].Content;

@@ -30,6 +30,7 @@ public sealed class SwapOps
     {
         int slot = Dev.Allocate();
         if (slot < 0) return false;
+        if (_k.Memcg is { } mc && !mc.ChargeSwap(pfn, slot)) { Dev.DropCache(slot); return false; } // memory.swap.max
         ref var f = ref _k.Frames[pfn];
         SwapSlotBits.SetSlot(ref f, slot);
         f.Flags |= (uint)(FrameFlags.SwapCache | FrameFlags.Dirty);

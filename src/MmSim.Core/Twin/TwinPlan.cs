@@ -56,6 +56,9 @@ public sealed class TwinPlan
             throw new InputException(src, m.Line, $"the twin's VM has at most {MaxCpus} CPUs, the scenario asks for {m.Cpus}");
         if (s.Processes.Count > MaxProcesses)
             throw new InputException(src, 0, $"the twin runs at most {MaxProcesses} processes, the scenario has {s.Processes.Count}");
+        if (s.Cgroups.Count > 0)
+            throw new InputException(src, s.Pods.Count > 0 ? s.Pods[0].Line : s.Cgroups.Min(c => c.Line),
+                "the twin does not create cgroups or pods yet: memory cgroups are only simulated (see docs/memcg.md)");
         if (s.Files.Count > MaxFiles)
             throw new InputException(src, 0, $"the twin supports at most {MaxFiles} files, the scenario has {s.Files.Count}");
 

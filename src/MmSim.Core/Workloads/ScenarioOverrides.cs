@@ -5,7 +5,7 @@ namespace MmSim.Workloads;
 /// <summary>
 /// What-if changes to a scenario from the command line (<c>--set vm.swappiness=10</c>, <c>--compare ...</c>):
 /// <c>vm.KEY</c>, <c>machine.KEY</c>, <c>seed</c>, or <c>PROCESS.KEY</c> for a process by name (e.g.
-/// <c>db.oom_score_adj</c>). The change is made in the YAML and the result parsed and validated again, so a
+/// <c>db.oom_score_adj</c>), or <c>cgroup:PATH:FILE</c> for a cgroup's file (<c>cgroup:db:memory.low</c>). The change is made in the YAML and the result parsed and validated again, so a
 /// wrong key or value gets the same clear error as in a file.
 /// </summary>
 public static class ScenarioOverrides
@@ -43,6 +43,7 @@ public static class ScenarioOverrides
 
     private static void Set(YamlMappingNode root, string key, string value, string source)
     {
+        if (key.StartsWith("cgroup:", StringComparison.Ordinal)) { SetCgroup(root, key, value, source); return; }
         string[] parts = key.Split('.');
         if (parts.Length == 1)
         {
@@ -68,6 +69,24 @@ public static class ScenarioOverrides
                 ?? throw new InputException(source, 0, $"cannot set '{key}': no process named '{section}' (and not vm. or machine.)");
         }
         target.Children[new YamlScalarNode(field)] = new YamlScalarNode(value);
+    }
+
+    /// <summary>memcg issue: <c>cgroup:PATH:FILE=VALUE</c>, e.g. <c>cgroup:db:memory.low=0</c>, changes a cgroup's file.</summary>
+    private static void SetCgroup(YamlMappingNode root, string key, string value, string source)
+    {
+        string[] parts = key.Split(':');
+        if (parts.Length != 3 || parts[1].Length == 0 || parts[2].Length == 0)
+            throw new InputException(source, 0, $"cannot set '{key}'; expected cgroup:PATH:FILE such as cgroup:web:memory.max");
+        string path = parts[1].Trim('/');
+        if (root.Children.TryGetValue(new YamlScalarNode("cgroups"), out var list) && list is YamlSequenceNode seq)
+            foreach (var item in seq)
+                if (item is YamlMappingNode c && c.Children.TryGetValue(new YamlScalarNode("path"), out var p) &&
+                    p is YamlScalarNode s && s.Value?.Trim('/') == path)
+                {
+                    c.Children[new YamlScalarNode(parts[2])] = new YamlScalarNode(value);
+                    return;
+                }
+        throw new InputException(source, 0, $"cannot set '{key}': no cgroup '{path}' in cgroups:");
     }
 
     private static YamlMappingNode? FindProcess(YamlMappingNode root, string name)

@@ -63,7 +63,7 @@ public class ValidationErrorTests
         // processes
         { "processes:\n  - name: a\n    pid: 7\n    steps: [ exit ]\n  - name: b\n    pid: 7\n    steps: [ exit ]\n", 5, "pid 7 of process 'b' is already used by process 'a' (line 2)" },
         { "processes:\n  - name: a\n    oom_score_adj: 2000\n    steps: [ exit ]\n", 3, "process.oom_score_adj must be between -1000 and 1000, got 2000" },
-        { "processes:\n  - name: a\n    stpes: [ exit ]\n", 3, "unknown key 'stpes' in process (did you mean 'steps'?); expected one of: name, pid, oom_score_adj, start_at, start_after, stack, steps" },
+        { "processes:\n  - name: a\n    stpes: [ exit ]\n", 3, "unknown key 'stpes' in process (did you mean 'steps'?); expected one of: name, pid, oom_score_adj, start_at, start_after, stack, steps, cgroup" },
         { "processes:\n  - steps: [ exit ]\n", 2, "process needs 'name'" },
         { "processes:\n  - name: a\n", 2, "process needs 'steps'" },
         { "processes:\n  - name: a\n    steps: exit\n", 3, "steps must be a list of steps" },

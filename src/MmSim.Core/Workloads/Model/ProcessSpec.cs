@@ -36,6 +36,11 @@ public sealed class ProcessSpec
     /// <summary>Under segmentation: segments the process has from the start (<c>segments:</c>), pinned at a base
     /// or placed by the placement policy.</summary>
     public List<SegmentSpec> Segments { get; set; } = [];
+    /// <summary>The cgroup it runs in (<c>cgroup:</c>, a path of <c>cgroups:</c>); null = the root cgroup.</summary>
+    public string? Cgroup { get; set; }
+    /// <summary>The pod and container it is, for a pod's process.</summary>
+    public PodSpec? Pod { get; set; }
+    public ContainerSpec? Container { get; set; }
 
     public int Line { get; set; }
 

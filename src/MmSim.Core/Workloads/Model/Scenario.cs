@@ -28,6 +28,10 @@ public sealed class Scenario
     public VmSpec Vm { get; set; } = new();
     public List<FileSpec> Files { get; set; } = [];
     public List<ProcessSpec> Processes { get; set; } = [];
+    /// <summary><c>cgroups:</c> (memcg issue), pods' cgroups included after parsing.</summary>
+    public List<CgroupSpec> Cgroups { get; set; } = [];
+    /// <summary><c>pods:</c>; their containers are also in <see cref="Processes"/>.</summary>
+    public List<PodSpec> Pods { get; set; } = [];
 
     /// <summary>The file declared with this path, or null.</summary>
     public FileSpec? FindFile(string path) => Files.Find(f => f.Path == path);

@@ -8,11 +8,11 @@ namespace MmSim.Workloads;
 internal static class ScenarioParser
 {
     public static readonly string[] TopKeys =
-        ["seed", "name", "title", "description", "description_zh", "machine", "vm", "files", "processes"];
+        ["seed", "name", "title", "description", "description_zh", "machine", "vm", "files", "processes", "cgroups", "pods"];
 
     private static readonly string[] FileKeys = ["path", "size"];
 
-    private static readonly string[] ProcessKeys = ["name", "pid", "oom_score_adj", "start_at", "start_after", "stack", "steps"];
+    private static readonly string[] ProcessKeys = ["name", "pid", "oom_score_adj", "start_at", "start_after", "stack", "steps", "cgroup"];
 
     /// <summary>PID_MAX_LIMIT on 64-bit (include/linux/threads.h).</summary>
     public const int PidMax = 4 * 1024 * 1024;
@@ -44,7 +44,12 @@ internal static class ScenarioParser
             return scenario;
         }
         var steps = new StepParser(source, scenario.Machine.PageSize);
-        scenario.Processes = ParseProcesses(source, map.Required("processes", "a list of processes with their steps"), steps);
+        // memcg issue: processes may be absent when pods give the workload.
+        if (map.Get("pods") is { } pods) scenario.Pods = CgroupParser.ParsePods(source, pods, steps);
+        if (map.Get("cgroups") is { } cgroups) scenario.Cgroups = CgroupParser.ParseCgroups(source, cgroups);
+        scenario.Processes = scenario.Pods.Count > 0 && !map.Has("processes") ? []
+            : ParseProcesses(source, map.Required("processes", "a list of processes with their steps"), steps);
+        foreach (var pod in scenario.Pods) foreach (var c in pod.Containers) scenario.Processes.Add(c.Process);
         return scenario;
     }
 
@@ -163,6 +168,7 @@ internal static class ScenarioParser
                 OomScoreAdj = map.Int("oom_score_adj", -1000, 1000) ?? 0,
                 StartAtNs = map.Time("start_at") ?? 0,
                 StackBytes = map.Size("stack") ?? 0,
+                Cgroup = map.String("cgroup")?.Trim().Trim('/'),
                 Steps = steps.ParseList(map.Required("steps", "a list of steps"), "steps"),
                 Line = map.Line,
             });

@@ -14,6 +14,7 @@ public static class ScenarioValidator
     {
         CheckFiles(scenario);
         AssignPids(scenario);
+        CgroupValidator.Validate(scenario); // memcg issue
         if (scenario.Machine.IsSegmented) SegmentValidator.Validate(scenario);
         else foreach (var process in scenario.Processes) new RegionTracker(scenario, process).Run();
     }
