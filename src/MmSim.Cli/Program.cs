@@ -17,6 +17,7 @@ public static class Program
         PoliciesCommand.Create,
         TranslateCommand.Create,
         CacheCommand.Create,
+        SweepCommand.Create,
     ];
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);

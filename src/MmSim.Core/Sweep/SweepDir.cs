@@ -1,0 +1,188 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MmSim.Sweep;
+
+/// <summary>What DIR/sweep.json records: which sweep file wrote the folder (its SHA-256, checked by every later
+/// command), the trace files its globs matched and their lengths (so shards need not read every trace to find
+/// the split), and the shard count last used.</summary>
+public sealed class SweepManifest
+{
+    [JsonPropertyName("mmsim_sweep")] public int Version { get; set; } = 1;
+    [JsonPropertyName("name")] public string Name { get; set; } = "";
+    [JsonPropertyName("sweep_file")] public string SweepFile { get; set; } = "";
+    [JsonPropertyName("sweep_sha256")] public string SweepSha256 { get; set; } = "";
+    [JsonPropertyName("cells")] public int Cells { get; set; }
+    [JsonPropertyName("shards")] public int Shards { get; set; }
+    [JsonPropertyName("traces")] public List<ManifestTrace> Traces { get; set; } = [];
+}
+
+public sealed class ManifestTrace
+{
+    [JsonPropertyName("path")] public string Path { get; set; } = "";
+    [JsonPropertyName("requests")] public long Requests { get; set; }
+}
+
+/// <summary>
+/// The results folder of a sweep:
+/// <c>sweep.json</c> (the manifest), <c>results/CELL.sIofN.json</c> (one per finished cell, written by shard I of
+/// N through a temporary file and a rename), <c>results/CELL.sIofN.failed</c> (the error of a failed cell),
+/// <c>logs/</c> (batch schedulers' output), and what merge writes (<c>results.csv</c>, <c>results.parquet</c>).
+/// </summary>
+public sealed class SweepDir
+{
+    public const string ManifestName = "sweep.json";
+    public string Path { get; }
+    public string ResultsPath => System.IO.Path.Combine(Path, "results");
+    public string LogsPath => System.IO.Path.Combine(Path, "logs");
+    public SweepManifest Manifest { get; private set; }
+
+    private SweepDir(string path, SweepManifest manifest)
+    {
+        Path = path;
+        Manifest = manifest;
+    }
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public static string ManifestPath(string dir) => System.IO.Path.Combine(dir, ManifestName);
+
+    public static SweepManifest? ReadManifest(string dir)
+    {
+        string mp = ManifestPath(dir);
+        if (!File.Exists(mp)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<SweepManifest>(File.ReadAllBytes(mp), Json)
+                   ?? throw new JsonException("empty");
+        }
+        catch (JsonException e)
+        {
+            throw new InputException(mp, 0, $"not a sweep manifest: {e.Message}");
+        }
+    }
+
+    /// <summary>Opens (or creates) DIR for <paramref name="plan"/>: a folder written by another sweep file is an
+    /// error; the trace lengths come from the manifest when it has them, otherwise the traces are read once and
+    /// the manifest written.</summary>
+    public static SweepDir Prepare(string dir, SweepPlan plan, int shards = 0, int jobs = 0)
+    {
+        var m = ReadManifest(dir);
+        if (m is not null)
+        {
+            CheckSameSweep(dir, m, plan.Spec);
+            if (m.Traces.Count != plan.TraceFiles.Count || m.Cells != plan.Cells.Count
+                || m.Traces.Where((t, i) => t.Path != plan.TraceFiles[i].Path).Any())
+                throw new InputException(plan.Spec.SourceName, 0,
+                    $"the trace globs now match other files than when {dir} was started ({m.Traces.Count} traces, {m.Cells} cells then, {plan.TraceFiles.Count} traces, {plan.Cells.Count} cells now); use a new --out folder");
+            plan.SetRequests(m.Traces.Select(t => t.Requests).ToList());
+            var d = new SweepDir(dir, m);
+            Directory.CreateDirectory(d.ResultsPath);
+            if (shards > 0 && m.Shards != shards)
+            {
+                m.Shards = shards;
+                d.WriteManifest();
+            }
+            return d;
+        }
+        if (File.Exists(dir)) throw new InputException(dir, 0, "is a file; expected a results folder");
+        if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any(e => !OwnEntry(System.IO.Path.GetFileName(e))))
+            throw new InputException(dir, 0, $"exists, is not empty and has no {ManifestName}: not a sweep results folder");
+        if (!plan.Spec.IsScenario) plan.CountRequests(jobs);
+        m = new SweepManifest
+        {
+            Name = plan.Spec.Name,
+            SweepFile = System.IO.Path.GetFullPath(plan.Spec.SourceName),
+            SweepSha256 = plan.Spec.Hash,
+            Cells = plan.Cells.Count,
+            Shards = shards,
+            Traces = plan.TraceFiles.Select(t => new ManifestTrace { Path = t.Path, Requests = t.Requests }).ToList(),
+        };
+        Directory.CreateDirectory(dir);
+        var created = new SweepDir(dir, m);
+        Directory.CreateDirectory(created.ResultsPath);
+        created.WriteManifest();
+        return created;
+    }
+
+    // What a sweep writes before its manifest exists (shards starting together on a fresh folder).
+    private static bool OwnEntry(string name) => name.StartsWith('.') || name is "logs" or "results";
+
+    /// <summary>Opens an existing DIR with the sweep file its manifest names (status, merge, report).</summary>
+    public static (SweepDir Dir, SweepPlan Plan) Open(string dir, string? sweepFile = null)
+    {
+        if (!Directory.Exists(dir)) throw new InputException(dir, 0, "no such results folder");
+        var m = ReadManifest(dir) ?? throw new InputException(dir, 0, $"has no {ManifestName}: not a sweep results folder");
+        string file = sweepFile ?? m.SweepFile;
+        if (!File.Exists(file))
+            throw new InputException(ManifestPath(dir), 0, $"the sweep file {file} is gone; give it with --sweep FILE");
+        var spec = SweepParser.Load(file);
+        CheckSameSweep(dir, m, spec);
+        var plan = SweepPlan.Enumerate(spec);
+        if (plan.TraceFiles.Count != m.Traces.Count || plan.Cells.Count != m.Cells)
+            throw new InputException(file, 0, $"the trace globs now match other files than when {dir} was started ({m.Cells} cells then, {plan.Cells.Count} now)");
+        plan.SetRequests(m.Traces.Select(t => t.Requests).ToList());
+        var d = new SweepDir(dir, m);
+        return (d, plan);
+    }
+
+    private static void CheckSameSweep(string dir, SweepManifest m, SweepSpec spec)
+    {
+        if (m.SweepSha256 != spec.Hash)
+            throw new InputException(dir, 0,
+                $"was written by a different sweep file ({m.SweepFile}, sha256 {m.SweepSha256[..Math.Min(12, m.SweepSha256.Length)]}…) than {spec.SourceName} (sha256 {spec.Hash[..12]}…); use a new --out folder");
+    }
+
+    public void WriteManifest() =>
+        WriteAtomic(ManifestPath(Path), JsonSerializer.SerializeToUtf8Bytes(Manifest, Json));
+
+    public static string WriterTag(int shard, int shards) => $"s{shard}of{shards}";
+
+    public string ResultFile(string cellId, string tag) => System.IO.Path.Combine(ResultsPath, $"{cellId}.{tag}.json");
+    public string FailedFile(string cellId, string tag) => System.IO.Path.Combine(ResultsPath, $"{cellId}.{tag}.failed");
+
+    /// <summary>Writes the bytes to a temporary file beside <paramref name="path"/>, flushes them to the disk and
+    /// renames it into place: a reader (or a shard killed at any moment) sees the whole file or none.</summary>
+    public static void WriteAtomic(string path, ReadOnlySpan<byte> bytes)
+    {
+        string dir = System.IO.Path.GetDirectoryName(path)!;
+        string tmp = System.IO.Path.Combine(dir, $".{System.IO.Path.GetFileName(path)}.tmp-{Environment.ProcessId}-{Environment.CurrentManagedThreadId}");
+        using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 4096))
+        {
+            fs.Write(bytes);
+            fs.Flush(flushToDisk: true);
+        }
+        File.Move(tmp, path, overwrite: true);
+    }
+
+    /// <summary>What DIR/results holds: for each cell id, the result files and failure files found.</summary>
+    public ResultScan Scan()
+    {
+        var scan = new ResultScan();
+        if (!Directory.Exists(ResultsPath)) return scan;
+        foreach (var full in Directory.EnumerateFiles(ResultsPath))
+        {
+            string name = System.IO.Path.GetFileName(full);
+            if (name.StartsWith('.')) continue; // a temporary file of a shard that was killed or is still writing
+            int dot = name.IndexOf('.');
+            if (dot <= 0) continue;
+            string id = name[..dot];
+            if (name.EndsWith(".json", StringComparison.Ordinal)) scan.Add(scan.Done, id, full);
+            else if (name.EndsWith(".failed", StringComparison.Ordinal)) scan.Add(scan.Failed, id, full);
+        }
+        return scan;
+    }
+}
+
+/// <summary>Result and failure files by cell id.</summary>
+public sealed class ResultScan
+{
+    public Dictionary<string, List<string>> Done { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, List<string>> Failed { get; } = new(StringComparer.Ordinal);
+
+    internal void Add(Dictionary<string, List<string>> d, string id, string file)
+    {
+        if (!d.TryGetValue(id, out var l)) d[id] = l = new List<string>(1);
+        l.Add(file);
+    }
+}
