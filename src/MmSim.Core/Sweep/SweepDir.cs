@@ -155,34 +155,91 @@ public sealed class SweepDir
         File.Move(tmp, path, overwrite: true);
     }
 
-    /// <summary>What DIR/results holds: for each cell id, the result files and failure files found.</summary>
+    /// <summary>What DIR/results holds: for each cell id, where its results are (loose files and lines of packs)
+    /// and its failure files. Packs are read whole; a loose file only when merged.</summary>
     public ResultScan Scan()
     {
         var scan = new ResultScan();
         if (!Directory.Exists(ResultsPath)) return scan;
+        var packs = new List<(string Tag, string File)>();
         foreach (var full in Directory.EnumerateFiles(ResultsPath))
         {
             string name = System.IO.Path.GetFileName(full);
             if (name.StartsWith('.')) continue; // a temporary file of a shard that was killed or is still writing
-            int dot = name.IndexOf('.');
-            if (dot <= 0) continue;
-            string id = name[..dot];
-            if (name.EndsWith(".json", StringComparison.Ordinal)) scan.Add(scan.Done, id, full);
-            else if (name.EndsWith(".failed", StringComparison.Ordinal)) scan.Add(scan.Failed, id, full);
+            var parts = name.Split('.');
+            if (parts.Length < 3) continue;
+            if (parts[0] == "pack" && parts[^1] == "jsonl") packs.Add((parts[1], full));
+            else if (parts[^1] == "json") scan.Add(scan.Done, parts[0], new ResultEntry(parts[1], full, null));
+            else if (parts[^1] == "failed") scan.Add(scan.Failed, parts[0], new ResultEntry(parts[1], full, null));
+        }
+        foreach (var (tag, file) in packs)
+        {
+            byte[] bytes = File.ReadAllBytes(file);
+            int start = 0;
+            while (start < bytes.Length)
+            {
+                int nl = Array.IndexOf(bytes, (byte)'\n', start);
+                if (nl < 0) nl = bytes.Length;
+                var line = new ReadOnlyMemory<byte>(bytes, start, nl - start);
+                if (line.Length > 0) scan.Add(scan.Done, CellIdOf(line.Span, file), new ResultEntry(tag, file, line));
+                start = nl + 1;
+            }
         }
         return scan;
     }
+
+    private static ReadOnlySpan<byte> IdPrefix => "{\"cell\":\""u8;
+
+    /// <summary>The cell id of a result line: it starts {"cell":"ID" (as <see cref="CellResult"/> writes it).</summary>
+    private static string CellIdOf(ReadOnlySpan<byte> line, string file)
+    {
+        if (line.StartsWith(IdPrefix))
+        {
+            int end = line[IdPrefix.Length..].IndexOf((byte)'"');
+            if (end > 0) return System.Text.Encoding.UTF8.GetString(line.Slice(IdPrefix.Length, end));
+        }
+        throw new InputException(file, 0, "a line does not start with {\"cell\":\"ID\": not a sweep results pack");
+    }
+
+    /// <summary>Gathers the loose result files shard <paramref name="tag"/> wrote into one pack
+    /// (pack.TAG.UNIQUE.jsonl, one result per line; written to a temporary file, flushed, renamed) and then deletes
+    /// them: merge and status then read a few files instead of one per cell. Killed between the rename and the
+    /// deletes, a cell is in both, from the same shard: counted once.</summary>
+    public int Pack(string tag)
+    {
+        var loose = Directory.EnumerateFiles(ResultsPath, $"*.{tag}.json")
+            .Where(f => !System.IO.Path.GetFileName(f).StartsWith('.'))
+            .Order(StringComparer.Ordinal).ToList();
+        if (loose.Count == 0) return 0;
+        using var ms = new MemoryStream();
+        foreach (var f in loose)
+        {
+            var b = File.ReadAllBytes(f);
+            int len = b.Length;
+            while (len > 0 && b[len - 1] is (byte)'\n' or (byte)'\r') len--;
+            ms.Write(b, 0, len);
+            ms.WriteByte((byte)'\n');
+        }
+        string unique = $"{DateTime.UtcNow:yyyyMMddHHmmssfff}-{Environment.ProcessId}";
+        WriteAtomic(System.IO.Path.Combine(ResultsPath, $"pack.{tag}.{unique}.jsonl"), ms.GetBuffer().AsSpan(0, (int)ms.Length));
+        foreach (var f in loose) File.Delete(f);
+        return loose.Count;
+    }
 }
 
-/// <summary>Result and failure files by cell id.</summary>
+/// <summary>One stored result (or failure): the shard run that wrote it ("s2of7"), the file, and for a pack the
+/// line.</summary>
+public sealed record ResultEntry(string Tag, string File, ReadOnlyMemory<byte>? Line);
+
+/// <summary>Results and failures by cell id.</summary>
 public sealed class ResultScan
 {
-    public Dictionary<string, List<string>> Done { get; } = new(StringComparer.Ordinal);
-    public Dictionary<string, List<string>> Failed { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, List<ResultEntry>> Done { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, List<ResultEntry>> Failed { get; } = new(StringComparer.Ordinal);
 
-    internal void Add(Dictionary<string, List<string>> d, string id, string file)
+    internal void Add(Dictionary<string, List<ResultEntry>> d, string id, ResultEntry e)
     {
-        if (!d.TryGetValue(id, out var l)) d[id] = l = new List<string>(1);
-        l.Add(file);
+        if (!d.TryGetValue(id, out var l)) d[id] = l = new List<ResultEntry>(1);
+        l.Add(e);
     }
 }

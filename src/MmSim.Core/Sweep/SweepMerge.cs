@@ -26,28 +26,32 @@ public static class SweepMerge
         var missing = new List<SweepCell>();
         var dup = new List<(SweepCell, IReadOnlyList<string>)>();
         var failed = new Dictionary<string, string>(StringComparer.Ordinal);
-        var toRead = new List<(int Index, string File)>(cells.Count);
+        var toRead = new List<(int Index, ResultEntry Entry)>(cells.Count);
         foreach (var c in cells)
         {
-            if (scan.Done.TryGetValue(c.Id, out var files))
+            if (scan.Done.TryGetValue(c.Id, out var entries))
             {
-                if (files.Count > 1) dup.Add((c, files.Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList()));
-                toRead.Add((c.Index, files[0]));
+                // Two different shard runs (splits) stored it: their split overlapped, which is a mistake to show.
+                // The same shard run twice (a rerun racing, a pack interrupted before its deletes) is not.
+                if (entries.Select(e => e.Tag).Distinct().Count() > 1)
+                    dup.Add((c, entries.Select(e => Path.GetFileName(e.File)).Distinct().Order(StringComparer.Ordinal).ToList()));
+                toRead.Add((c.Index, entries[0]));
             }
             else
             {
                 missing.Add(c);
                 if (scan.Failed.TryGetValue(c.Id, out var ff))
-                    failed[c.Id] = File.ReadAllText(ff[0]).Trim();
+                    failed[c.Id] = File.ReadAllText(ff[0].File).Trim();
             }
         }
         Parallel.For(0, toRead.Count, new ParallelOptions { MaxDegreeOfParallelism = jobs > 0 ? jobs : Environment.ProcessorCount }, i =>
         {
-            var (index, file) = toRead[i];
+            var (index, entry) = toRead[i];
+            string file = entry.File;
             CellResult r;
             try
             {
-                r = CellResult.FromUtf8(File.ReadAllBytes(file));
+                r = CellResult.FromUtf8(entry.Line is { } line ? line.Span : File.ReadAllBytes(file));
             }
             catch (JsonException e)
             {

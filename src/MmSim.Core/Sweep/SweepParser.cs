@@ -219,13 +219,14 @@ public static class SweepParser
     private static List<string> ParseFrames(Ctx p, YamlNode node)
     {
         var list = new List<string>();
+        var seen = new HashSet<string>();
         foreach (var item in p.Sequence(node, "frames"))
         {
             string f = p.Scalar(item, "a frame count or a percentage");
             try { ReplayRunner.ParseFrames(f, () => 100); }
             catch (InputException e) { throw p.Error(item, "frames: " + e.Message); }
             if (f.Contains(',')) throw p.Error(item, $"frames: expected one size per list entry, got '{f}'");
-            if (list.Contains(f)) throw p.Error(item, $"frames: '{f}' is listed twice");
+            if (!seen.Add(f)) throw p.Error(item, $"frames: '{f}' is listed twice");
             list.Add(f);
         }
         if (list.Count == 0) throw p.Error(node, "frames: expected at least one size");

@@ -73,6 +73,7 @@ public static class SweepRunner
                 progress?.Invoke(Interlocked.Increment(ref done), todo.Count);
             }
         });
+        dir.Pack(tag);
         return new ShardRunSummary(shard, shards, mine.Count, mine.Count - todo.Count, todo.Count - failures.Count,
             failures.OrderBy(f => f.Item1.Index).ToList());
     }

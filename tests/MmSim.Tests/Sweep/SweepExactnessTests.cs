@@ -109,7 +109,8 @@ public class SweepExactnessTests
             Assert.Equal(0, run.Code);
             using var single = JsonDocument.Parse(run.Out);
             // The stored report is the whole `mmsim run --json` document (compared without the indentation).
-            string stored = File.ReadAllText(Directory.GetFiles(Path.Combine(outDir, "results"), $"c{i:D6}.*.json").Single());
+            string stored = Directory.GetFiles(Path.Combine(outDir, "results"), "pack.*.jsonl").SelectMany(File.ReadAllLines)
+                .Single(l => l.StartsWith($"{{\"cell\":\"c{i:D6}\""));
             using var cell = JsonDocument.Parse(stored);
             Assert.Equal(JsonSerializer.Serialize(single.RootElement), cell.RootElement.GetProperty("report").GetRawText());
             var vmstat = single.RootElement.GetProperty("vmstat");

@@ -14,10 +14,18 @@ public class SweepResumeTests
         string outDir = Path.Combine(dir, "out");
         for (int i = 0; i < 3; i++) Assert.Equal(0, Mmsim("sweep", "run", sweep, "--out", outDir, "--shard", $"{i}/3").Code);
         string results = Path.Combine(outDir, "results");
-        Assert.Equal(84, Directory.GetFiles(results).Length);
+        // Each shard packed its cells into one file at its end.
+        var packs = Directory.GetFiles(results).Order().ToList();
+        Assert.Equal(3, packs.Count);
+        Assert.All(packs, p => Assert.Matches(@"/pack\.s[012]of3\.[0-9-]+\.jsonl$", p));
+        Assert.Equal(84, packs.Sum(p => File.ReadAllLines(p).Length));
 
-        string lost = Directory.GetFiles(results, "c000005.*.json").Single();
-        File.Delete(lost);
+        // Lose c000005's result (shard 2's pack holds it).
+        string pack2 = packs.Single(p => p.Contains("pack.s2of3."));
+        var lines = File.ReadAllLines(pack2).ToList();
+        string c5 = lines.Single(l => l.StartsWith("{\"cell\":\"c000005\""));
+        lines.Remove(c5);
+        File.WriteAllLines(pack2, lines);
         var (code, output, err) = Mmsim("sweep", "merge", outDir, "--json");
         Assert.Equal(1, code);
         using (var doc = JsonDocument.Parse(output))
@@ -34,12 +42,15 @@ public class SweepResumeTests
         Assert.True(code == 0, err);
         Assert.Equal("shard 2/3: 28 cells, 27 already done, 1 run, 0 failed\n", output);
 
+        Assert.Equal(4, Directory.GetFiles(results).Length); // the rerun's pack of one cell
+        Assert.Equal(c5, File.ReadAllText(Directory.GetFiles(results).Except(packs).Single()).TrimEnd('\n'));
+
         // A cell stored by two different splits (two shard runs that overlapped) is named as duplicated.
-        string one = Directory.GetFiles(results, "c000007.*.json").Single();
-        File.Copy(one, Path.Combine(results, "c000007.s0of1.json"));
+        string c7 = File.ReadAllLines(packs[1]).Single(l => l.StartsWith("{\"cell\":\"c000007\""));
+        File.WriteAllText(Path.Combine(results, "c000007.s0of1.json"), c7);
         (code, _, err) = Mmsim("sweep", "merge", outDir);
         Assert.Equal(1, code);
-        Assert.Contains("cell c000007 (traces/cloudPhysicsIO.oracleGeneral.bin.gz arc 10%) is duplicated: c000007.s0of1.json, c000007.s", err);
+        Assert.Matches(@"cell c000007 \(traces/cloudPhysicsIO.oracleGeneral.bin.gz arc 10%\) is duplicated: c000007.s0of1.json, pack.s1of3.[0-9-]+.jsonl", err);
         File.Delete(Path.Combine(results, "c000007.s0of1.json"));
         Assert.Equal(0, Mmsim("sweep", "merge", outDir).Code);
         Assert.Equal(Reference, MergedRows(outDir));
