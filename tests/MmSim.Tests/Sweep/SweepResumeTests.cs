@@ -58,6 +58,39 @@ public class SweepResumeTests
     }
 
     [Fact]
+    public void AFailedCellIsRecordedNamedByMergeAndRetried()
+    {
+        string dir = TempDir("fail");
+        string sweep = WriteTraceSweep(dir);
+        string outDir = Path.Combine(dir, "out");
+        Assert.Equal(0, Mmsim("sweep", "run", sweep, "--out", outDir, "--shard", "0/2").Code);
+        // The trace is damaged after the folder was planned (a bad copy on one node, say). Shard 1 holds all of
+        // yi.trace's 21 cells: they cost 9 requests each, and its load trails shard 0's by one of trans.trace's.
+        string yi = Path.Combine(dir, "traces", "yi.trace");
+        byte[] good = File.ReadAllBytes(yi);
+        File.WriteAllText(yi, " L 0400xyz,4\n");
+        var (code, output, err) = Mmsim("sweep", "run", sweep, "--out", outDir, "--shard", "1/2");
+        Assert.Equal(1, code);
+        Assert.Equal("shard 1/2: 52 cells, 0 already done, 31 run, 21 failed\n", output);
+        Assert.Contains($"mmsim: cell c000064 (traces/yi.trace lru 10%) failed: {yi}:1: expected a hex address and a decimal size ('L hexaddr,size'), got 'L 0400xyz,4'", err);
+        (code, output, _) = Mmsim("sweep", "status", outDir);
+        Assert.Contains("63 of 84 cells done, 21 failed (2 shards)", output);
+        (code, output, err) = Mmsim("sweep", "merge", outDir, "--json");
+        Assert.Equal(1, code);
+        Assert.Contains("21 of 84 cells missing", err);
+        using (var doc = JsonDocument.Parse(output))
+            Assert.StartsWith($"{yi}:1: expected a hex address", doc.RootElement.GetProperty("failed").GetProperty("c000064").GetString());
+
+        File.WriteAllBytes(yi, good);
+        (code, output, err) = Mmsim("sweep", "run", sweep, "--out", outDir, "--shard", "1/2");
+        Assert.True(code == 0, err);
+        Assert.Equal("shard 1/2: 52 cells, 31 already done, 21 run, 0 failed\n", output);
+        Assert.Empty(Directory.GetFiles(Path.Combine(outDir, "results"), "*.failed"));
+        Assert.Equal(Reference, MergedRows(outDir));
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
     public void StatusCountsCellsPerShard()
     {
         string dir = TempDir("status");
