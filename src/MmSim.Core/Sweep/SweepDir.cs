@@ -169,8 +169,8 @@ public sealed class SweepDir
             var parts = name.Split('.');
             if (parts.Length < 3) continue;
             if (parts[0] == "pack" && parts[^1] == "jsonl") packs.Add((parts[1], full));
-            else if (parts[^1] == "json") scan.Add(scan.Done, parts[0], new ResultEntry(parts[1], full, null));
-            else if (parts[^1] == "failed") scan.Add(scan.Failed, parts[0], new ResultEntry(parts[1], full, null));
+            else if (parts[^1] == "json") scan.AddDone(parts[0], new ResultEntry(parts[1], full, null));
+            else if (parts[^1] == "failed") scan.Failed.TryAdd(parts[0], new ResultEntry(parts[1], full, null));
         }
         foreach (var (tag, file) in packs)
         {
@@ -181,7 +181,7 @@ public sealed class SweepDir
                 int nl = Array.IndexOf(bytes, (byte)'\n', start);
                 if (nl < 0) nl = bytes.Length;
                 var line = new ReadOnlyMemory<byte>(bytes, start, nl - start);
-                if (line.Length > 0) scan.Add(scan.Done, CellIdOf(line.Span, file), new ResultEntry(tag, file, line));
+                if (line.Length > 0) scan.AddDone(CellIdOf(line.Span, file), new ResultEntry(tag, file, line));
                 start = nl + 1;
             }
         }
@@ -231,15 +231,26 @@ public sealed class SweepDir
 /// line.</summary>
 public sealed record ResultEntry(string Tag, string File, ReadOnlyMemory<byte>? Line);
 
-/// <summary>Results and failures by cell id.</summary>
+/// <summary>Results and failures by cell id: the first entry found of each cell, and any further ones (rare: a
+/// cell stored twice) apart, so a million cells cost a million entries, not a million lists.</summary>
 public sealed class ResultScan
 {
-    public Dictionary<string, List<ResultEntry>> Done { get; } = new(StringComparer.Ordinal);
-    public Dictionary<string, List<ResultEntry>> Failed { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, ResultEntry> Done { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, List<ResultEntry>> MoreDone { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, ResultEntry> Failed { get; } = new(StringComparer.Ordinal);
 
-    internal void Add(Dictionary<string, List<ResultEntry>> d, string id, ResultEntry e)
+    internal void AddDone(string id, ResultEntry e)
     {
-        if (!d.TryGetValue(id, out var l)) d[id] = l = new List<ResultEntry>(1);
+        if (Done.TryAdd(id, e)) return;
+        if (!MoreDone.TryGetValue(id, out var l)) MoreDone[id] = l = new List<ResultEntry>(1);
         l.Add(e);
+    }
+
+    /// <summary>Every entry of a cell that is done.</summary>
+    public IEnumerable<ResultEntry> EntriesOf(string id)
+    {
+        if (!Done.TryGetValue(id, out var first)) yield break;
+        yield return first;
+        if (MoreDone.TryGetValue(id, out var more)) foreach (var e in more) yield return e;
     }
 }

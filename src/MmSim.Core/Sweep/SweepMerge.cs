@@ -29,19 +29,19 @@ public static class SweepMerge
         var toRead = new List<(int Index, ResultEntry Entry)>(cells.Count);
         foreach (var c in cells)
         {
-            if (scan.Done.TryGetValue(c.Id, out var entries))
+            if (scan.Done.TryGetValue(c.Id, out var first))
             {
                 // Two different shard runs (splits) stored it: their split overlapped, which is a mistake to show.
                 // The same shard run twice (a rerun racing, a pack interrupted before its deletes) is not.
-                if (entries.Select(e => e.Tag).Distinct().Count() > 1)
-                    dup.Add((c, entries.Select(e => Path.GetFileName(e.File)).Distinct().Order(StringComparer.Ordinal).ToList()));
-                toRead.Add((c.Index, entries[0]));
+                if (scan.MoreDone.TryGetValue(c.Id, out var more) && more.Any(e => e.Tag != first.Tag))
+                    dup.Add((c, scan.EntriesOf(c.Id).Select(e => Path.GetFileName(e.File)).Distinct().Order(StringComparer.Ordinal).ToList()));
+                toRead.Add((c.Index, first));
             }
             else
             {
                 missing.Add(c);
                 if (scan.Failed.TryGetValue(c.Id, out var ff))
-                    failed[c.Id] = File.ReadAllText(ff[0].File).Trim();
+                    failed[c.Id] = File.ReadAllText(ff.File).Trim();
             }
         }
         Parallel.For(0, toRead.Count, new ParallelOptions { MaxDegreeOfParallelism = jobs > 0 ? jobs : Environment.ProcessorCount }, i =>
