@@ -26,8 +26,8 @@ traces:
   - { path: traces/cloudPhysicsIO.oracleGeneral.bin.gz, format: oracleGeneral }
   - { path: traces/cloudPhysicsIO.txt.zst, format: txt }
   - { path: traces/zipf*.txt, format: txt }
-policies: [lru, fifo, arc, s3fifo, sieve, lirs]
-frames: [1%, 5%, 10%, 20%]
+policies: [lru, fifo, arc, s3fifo, sieve, lirs, clock, 2q]
+frames: [1%, 2%, 5%, 10%, 15%, 20%, 30%, 40%, 50%, 75%]
 YAML
 # The folders are planned first (the traces counted once), so both sides time only the cells.
 for r in $(seq 1 "$rounds"); do

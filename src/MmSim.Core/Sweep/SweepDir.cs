@@ -142,11 +142,12 @@ public sealed class SweepDir
     public string FailedFile(string cellId, string tag) => System.IO.Path.Combine(ResultsPath, $"{cellId}.{tag}.failed");
 
     /// <summary>Writes the bytes to a temporary file beside <paramref name="path"/>, flushes them to the disk and
-    /// renames it into place: a reader (or a shard killed at any moment) sees the whole file or none.</summary>
+    /// renames it into place: a reader (or a shard killed at any moment) sees the whole file or none. The temporary
+    /// name is random as well as per process: pods on one volume all have PID 1.</summary>
     public static void WriteAtomic(string path, ReadOnlySpan<byte> bytes)
     {
         string dir = System.IO.Path.GetDirectoryName(path)!;
-        string tmp = System.IO.Path.Combine(dir, $".{System.IO.Path.GetFileName(path)}.tmp-{Environment.ProcessId}-{Environment.CurrentManagedThreadId}");
+        string tmp = System.IO.Path.Combine(dir, $".{System.IO.Path.GetFileName(path)}.tmp-{Environment.ProcessId}-{System.IO.Path.GetRandomFileName()}");
         using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 4096))
         {
             fs.Write(bytes);
