@@ -162,5 +162,6 @@ public sealed class SlurmCluster : IDisposable
             try { Process.GetProcessById(pid).Kill(); } catch (ArgumentException) { } catch (InvalidOperationException) { }
         }
         // The environment variable stays pointing at a stopped cluster: harmless, nothing else reads it.
+        try { Directory.Delete(Dir, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }
