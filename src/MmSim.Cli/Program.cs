@@ -19,6 +19,7 @@ public static class Program
         CacheCommand.Create,
         TraceCommand.Create,
         ServeCommand.Create,
+        SweepCommand.Create,
     ];
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
