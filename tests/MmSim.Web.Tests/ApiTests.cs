@@ -162,7 +162,7 @@ public sealed class ApiTests(SharedServer fixture) : IClassFixture<SharedServer>
         var (status, doc) = await Post("api/run", yaml, "text/yaml");
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal(4, (int)doc["line"]!);
-        Assert.Equal("scenario.yaml:4:5: unknown key 'stepz' in process (did you mean 'steps'?); expected one of: name, pid, oom_score_adj, start_at, stack, steps",
+        Assert.Equal("scenario.yaml:4:5: unknown key 'stepz' in process (did you mean 'steps'?); expected one of: name, pid, oom_score_adj, start_at, start_after, stack, steps, cgroup",
             (string)doc["error"]!);
     }
 

@@ -153,7 +153,7 @@ public sealed class BrowserTests(BrowserFixture fx) : IClassFixture<BrowserFixtu
         await page.GetByTestId("scenario-yaml").FillAsync("machine: { memory: 256MiB }\nprocesses:\n  - name: a\n    stepz: []\n");
         await page.GetByTestId("run").ClickAsync();
         await Expect(page.GetByTestId("scenario-error")).ToHaveTextAsync(
-            "Line 4: scenario.yaml:4:5: unknown key 'stepz' in process (did you mean 'steps'?); expected one of: name, pid, oom_score_adj, start_at, stack, steps");
+            "Line 4: scenario.yaml:4:5: unknown key 'stepz' in process (did you mean 'steps'?); expected one of: name, pid, oom_score_adj, start_at, start_after, stack, steps, cgroup");
         await Expect(page.GetByTestId("gutter").Locator(".bad")).ToHaveTextAsync("4");
         await Shot(page, "12-scenario-error");
     }
