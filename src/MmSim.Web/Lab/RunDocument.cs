@@ -80,6 +80,8 @@ public static class RunDocument
         j.WriteEndArray();
         j.WriteEndObject();
 
+        WriteLruPages(j, m, rec);
+
         j.WriteStartArray("processes");
         foreach (var t in m.Tasks.Take(256))
         {
@@ -140,6 +142,63 @@ public static class RunDocument
         }
         j.WriteEndArray();
         j.WriteNumber("steps_dropped", dropped + (k.Trace?.Dropped ?? 0));
+    }
+
+    /// <summary><c>lab.lru_pages</c>: the pages of each LRU list at each grid snapshot (small machines), as
+    /// [pfn, 0 anon / 1 file, owner pid or file index, page index], head to tail, and the moves since the
+    /// previous snapshot.</summary>
+    private static void WriteLruPages(Utf8JsonWriter j, SimMachine m, RunRecorder rec)
+    {
+        j.WriteStartObject("lru_pages");
+        j.WriteNumber("max_pages", LruPages.MaxPages);
+        WriteStrings(j, "lists", ["Inactive(anon)", "Active(anon)", "Inactive(file)", "Active(file)", "Unevictable"]);
+        WriteStrings(j, "files", m.Kernel.Files.Select(f => f.Path));
+        j.WriteStartArray("snapshots");
+        LruPages? prev = null;
+        foreach (var s in rec.LruSnapshots)
+        {
+            j.WriteStartObject();
+            j.WriteNumber("time_ns", s.TimeNs);
+            if (s.Lists is null) j.WriteNull("lists");
+            else
+            {
+                j.WriteStartArray("lists");
+                foreach (var list in s.Lists)
+                {
+                    j.WriteStartArray();
+                    foreach (var p in list)
+                    {
+                        j.WriteStartArray();
+                        j.WriteNumberValue(p.Pfn);
+                        j.WriteNumberValue(p.File ? 1 : 0);
+                        j.WriteNumberValue(p.Owner);
+                        j.WriteNumberValue(p.Index);
+                        j.WriteEndArray();
+                    }
+                    j.WriteEndArray();
+                }
+                j.WriteEndArray();
+            }
+            var (act, deact, recl, freed, added) = prev is null ? ([], [], [], [], []) : s.MovesSince(prev);
+            j.WriteStartObject("moves");
+            WriteInts(j, "activated", act);
+            WriteInts(j, "deactivated", deact);
+            WriteInts(j, "reclaimed", recl);
+            WriteInts(j, "freed", freed);
+            WriteInts(j, "added", added);
+            j.WriteEndObject();
+            j.WriteEndObject();
+            prev = s;
+        }
+        j.WriteEndArray();
+        j.WriteEndObject();
+    }
+
+    private static void WriteInts(Utf8JsonWriter j, string name, List<int> values)
+    {
+        j.WriteStartArray(name);
+        foreach (var v in values) j.WriteNumberValue(v);
+        j.WriteEndArray();
     }
 
     private static void WriteStrings(Utf8JsonWriter j, string name, IEnumerable<string> values)

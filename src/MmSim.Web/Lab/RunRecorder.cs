@@ -35,6 +35,8 @@ public sealed class RunRecorder
     private readonly int _maxGrids;
     private readonly List<Row> _rows = new();
     private readonly List<GridSnapshot> _grids = new();
+    /// <summary>The LRU lists' pages, taken with each grid snapshot (same points, same thinning).</summary>
+    private readonly List<LruPages> _lru = new();
     private long _seen, _stride = 1, _gridSeen, _gridStride = 1;
     private Row? _last;
     private long _lastTime = -1;
@@ -60,6 +62,7 @@ public sealed class RunRecorder
     }
 
     public IReadOnlyList<GridSnapshot> Grids => _grids;
+    public IReadOnlyList<LruPages> LruSnapshots => _lru;
 
     /// <summary>The machine's OnSample hook: takes the row out of the machine's own timeline (the lab keeps its
     /// thinned copy instead), and records it if the stride says so.</summary>
@@ -83,9 +86,11 @@ public sealed class RunRecorder
         if (_gridSeen++ % _gridStride == 0)
         {
             _grids.Add(new GridSnapshot(now, Grid(m.Kernel)));
+            _lru.Add(LruPages.Take(m, now));
             if (_grids.Count >= _maxGrids)
             {
                 Halve(_grids);
+                Halve(_lru);
                 _gridStride *= 2;
             }
         }
@@ -94,7 +99,11 @@ public sealed class RunRecorder
     /// <summary>After the run: makes sure the grid's last state is there too.</summary>
     public void Finish(SimMachine m)
     {
-        if (_grids.Count == 0 || _grids[^1].TimeNs != m.EndNs) _grids.Add(new GridSnapshot(m.EndNs, Grid(m.Kernel)));
+        if (_grids.Count == 0 || _grids[^1].TimeNs != m.EndNs)
+        {
+            _grids.Add(new GridSnapshot(m.EndNs, Grid(m.Kernel)));
+            _lru.Add(LruPages.Take(m, m.EndNs));
+        }
     }
 
     private static void Halve<T>(List<T> list)

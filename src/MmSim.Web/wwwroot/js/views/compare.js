@@ -1,6 +1,6 @@
 // Compare: the Scenario tab's scenario under two settings, side by side.
 import { t } from '../i18n.js';
-import { api } from '../state.js';
+import { api, downloadCanvas } from '../state.js';
 import { esc, size } from '../format.js';
 import { currentYaml } from './scenario.js';
 
@@ -32,6 +32,8 @@ function charts() {
       legend: { show: i === 0 },
     }, [rows.map(r => r[0] / 1e9), col('MemFree'), col('AnonPages'), col('SwapUsed')], box);
     box.querySelector('canvas').setAttribute('data-testid', 'compare-chart');
+    // A PNG of each chart, as the other views' charts have (the same helper).
+    el.querySelector('#cmp-png-' + i).onclick = () => downloadCanvas(`mmsim-compare-${i === 0 ? 'a' : 'b'}.png`, u.ctx.canvas);
   });
 }
 
@@ -39,7 +41,8 @@ function draw() {
   let out = '';
   if (docs) {
     out = `<div class="row">${docs.map((d, i) => `<div class="col"><h3>${esc(i === 0 ? form.a : form.b)}</h3>${d.error
-      ? `<div class="error">${esc(d.error)}</div>` : `<div class="chart" id="cmp-chart-${i}"></div>`}</div>`).join('')}</div>`;
+      ? `<div class="error">${esc(d.error)}</div>` : `<div class="chart" id="cmp-chart-${i}"></div>
+      <div class="downloads"><button id="cmp-png-${i}" data-testid="download-compare-png-${i === 0 ? 'a' : 'b'}">${esc(t('dl.png'))}</button></div>`}</div>`).join('')}</div>`;
     if (!docs.some(d => d.error)) {
       out += `<table data-testid="compare-table"><tr><th class="l">${esc(t('cmp.counter'))}</th><th>A</th><th>B</th></tr>
         ${counters.map(n => `<tr><td class="l">${n}</td><td>${docs[0].vmstat[n] ?? 0}</td><td>${docs[1].vmstat[n] ?? 0}</td></tr>`).join('')}
