@@ -204,5 +204,50 @@ public sealed class BrowserTests(BrowserFixture fx) : IClassFixture<BrowserFixtu
         var table = page.GetByTestId("compare-table");
         await Expect(table.Locator("tr").Filter(new LocatorFilterOptions { HasText = "oom_kill" })).ToContainTextAsync("oom_kill01");
         await Shot(page, "14-compare");
+        // Each chart downloads as a PNG (the other charts' helper: the uPlot canvas's toDataURL).
+        foreach (var which in new[] { "a", "b" })
+        {
+            var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("download-compare-png-" + which).ClickAsync());
+            Assert.Equal($"mmsim-compare-{which}.png", download.SuggestedFilename);
+            string file = Path.Combine(BrowserFixture.ScreenshotDir, "download-compare-" + which + ".png");
+            await download.SaveAsAsync(file);
+            var bytes = await File.ReadAllBytesAsync(file);
+            Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, bytes[..4]);
+            Assert.True(bytes.Length > 2000, $"{bytes.Length} bytes");
+        }
+    }
+
+    [Fact]
+    public async Task Lru_view_lists_the_pages_of_a_small_machine_with_the_moves_marked()
+    {
+        var page = await fx.NewPage();
+        await page.GetByTestId("scenario-select").SelectOptionAsync("");
+        await page.GetByTestId("scenario-yaml").FillAsync(LruPagesTests.Tiny);
+        await page.GetByTestId("run").ClickAsync();
+        await page.WaitForSelectorAsync("[data-testid=timeline] canvas");
+        await page.GetByTestId("tab-lru").ClickAsync();
+        // The cursor at 6 ms (row 6 of the 1 ms samples): the second read has just activated pages 0..255.
+        await page.Locator("#cursor").FillAsync("6");
+        await Expect(page.Locator("#cursor-time")).ToHaveTextAsync("0.006 s");
+        var pages = page.GetByTestId("lru-pages");
+        await Expect(pages).ToContainTextAsync("The pages of each list at 0.006 s");
+        var active = pages.Locator("[data-list='Active(file)'] tr[data-pfn]");
+        await Expect(active).ToHaveCountAsync(256);
+        await Expect(pages.Locator("tr.mv-activated")).ToHaveCountAsync(256);
+        await Expect(active.First).ToContainTextAsync("file /data/log, page 255");
+        await Expect(active.Last).ToContainTextAsync("file /data/log, page 0");
+        await Expect(pages.Locator("[data-list='Inactive(file)'] tr[data-pfn]")).ToHaveCountAsync(768);
+        await Shot(page, "16-lru-pages-activated");
+        // At 20 ms reclaim has taken 569 pages from the inactive tail and deactivated 31.
+        await page.Locator("#cursor").FillAsync("20");
+        await Expect(pages.Locator("tr.mv-deactivated")).ToHaveCountAsync(31);
+        // The 569 reclaimed frames are consecutive here (the file was read into consecutive free frames).
+        await Expect(pages.GetByTestId("lru-gone").Locator("span.mv-reclaimed")).ToHaveTextAsync("411–979");
+        await Expect(pages.Locator("[data-list='Inactive(anon)'] tr[data-pfn]").First).ToContainTextAsync("pid 1001 anon, vpn 0x");
+        await Shot(page, "17-lru-pages-reclaim");
+        await page.GetByTestId("lang").SelectOptionAsync("zh");
+        await Expect(pages).ToContainTextAsync("0.020 s 时各链表上的页");
+        await Expect(pages.Locator("[data-list='Inactive(anon)'] tr[data-pfn]").First).ToContainTextAsync("pid 1001 匿名页，虚拟页号 0x");
+        await Shot(page, "18-lru-pages-zh");
     }
 }

@@ -1,7 +1,7 @@
 // LRU lists: the five lists' sizes over time, and at the cursor their sizes and the moves since the last sample;
 // on small machines also the pages of each list, head to tail, with the moves since the previous snapshot marked.
 import { t } from '../i18n.js';
-import { state, rows, cursorRow, downloadCanvas } from '../state.js';
+import { state, rows, cursorRow, cursorTime, downloadCanvas } from '../state.js';
 import { esc, secs } from '../format.js';
 import { timeChart, xs, column } from '../chart.js';
 
@@ -49,8 +49,8 @@ function snapshotAt(time) {
 const moveKinds = ['added', 'activated', 'deactivated', 'reclaimed', 'freed'];
 
 function owner(p, files) {
-  return p[1] === 1 ? t('lru.owner_file', { file: files[p[2]] ?? '?', index: p[3] })
-    : p[2] >= 0 ? t('lru.owner_anon', { pid: p[2], vpn: '0x' + p[3].toString(16) }) : t('lru.owner_anon_none');
+  return p[1] === 1 ? t('lru.owner_file', { file: files[p[2]] ?? '?', index: String(p[3]) })
+    : p[2] >= 0 ? t('lru.owner_anon', { pid: String(p[2]), vpn: '0x' + p[3].toString(16) }) : t('lru.owner_anon_none');
 }
 
 function pages() {
@@ -75,7 +75,18 @@ function pages() {
       <div class="lru-scroll"><table><tr><th>#</th><th>pfn</th><th class="l">${esc(t('lru.owner'))}</th></tr>
       ${list.map((p, n) => `<tr class="${mark.has(p[0]) ? 'mv-' + mark.get(p[0]) : ''}" data-pfn="${p[0]}"><td>${n === 0 ? esc(t('lru.head')) : n === list.length - 1 ? esc(t('lru.tail')) : n}</td><td>${p[0]}</td><td class="l">${esc(owner(p, lp.files))}</td></tr>`).join('')}
       </table></div></div>`).join('')}</div>
-    ${gone.length ? `<p data-testid="lru-gone">${esc(t('lru.gone'))} ${gone.map(([p, k]) => `<span class="mv-${k}">${p}</span>`).join(' ')}</p>` : ''}`;
+    ${gone.length ? `<p data-testid="lru-gone">${esc(t('lru.gone'))} ${runs(gone).map(([a, b, k]) =>
+      `<span class="mv-${k}" data-count="${b - a + 1}">${a === b ? a : a + '–' + b}</span>`).join(' ')}</p>` : ''}`;
+}
+
+// Runs of consecutive frames of one kind, [first, last, kind], so that hundreds of reclaimed pages stay one line.
+function runs(gone) {
+  const out = [];
+  for (const [p, k] of [...gone].sort((x, y) => x[0] - y[0])) {
+    const r = out[out.length - 1];
+    if (r && r[2] === k && r[1] === p - 1) r[1] = p; else out.push([p, p, k]);
+  }
+  return out;
 }
 
 export default {
