@@ -1,10 +1,12 @@
 namespace MmSim.Sweep;
 
 /// <summary>
-/// Deterministic, cost-balanced assignment of cells to shards: longest processing time first (Graham 1969) —
-/// cells sorted by cost, largest first, ties by cell index; each goes to the shard with the least cost so far,
-/// ties to the lowest shard. Integer costs and total orders only, so the same cells and N give the same split on
-/// any machine. LPT's makespan is at most 4/3 of the optimum.
+/// Deterministic, cost-balanced assignment of cells to shards: longest processing time first (Graham 1969) over
+/// <em>chunks</em> — the cells of one trace, in cell order, cut into runs of at most the mean shard load, so that a
+/// shard reads a trace once instead of every shard reading every trace (the cost that made N shards slower than
+/// one process); a cell without a trace (a scenario cell) is a chunk of its own. Chunks sorted by cost, largest
+/// first, ties by first cell index; each goes to the shard with the least cost so far, ties to the lowest shard.
+/// Integer costs and total orders only, so the same cells and N give the same split on any machine.
 /// </summary>
 public static class ShardSplit
 {
@@ -12,24 +14,49 @@ public static class ShardSplit
     public static int[] Assign(IReadOnlyList<SweepCell> cells, int shards)
     {
         if (shards < 1) throw new ArgumentOutOfRangeException(nameof(shards));
-        var order = new int[cells.Count];
-        var costs = new long[cells.Count];
-        for (int i = 0; i < order.Length; i++)
-        {
-            order[i] = i;
-            costs[i] = cells[i].Cost;
-        }
-        Array.Sort(order, (a, b) => costs[a] != costs[b] ? costs[b].CompareTo(costs[a]) : a.CompareTo(b));
+        var chunks = Chunks(cells, shards);
+        chunks.Sort((a, b) => a.Cost != b.Cost ? b.Cost.CompareTo(a.Cost) : a.Cells[0].CompareTo(b.Cells[0]));
         var heap = new PriorityQueue<int, (long Load, int Shard)>(shards);
         for (int s = 0; s < shards; s++) heap.Enqueue(s, (0, s));
         var result = new int[cells.Count];
-        foreach (int i in order)
+        foreach (var chunk in chunks)
         {
             heap.TryDequeue(out int s, out var key);
-            result[i] = s;
-            heap.Enqueue(s, (key.Load + costs[i], s));
+            foreach (int i in chunk.Cells) result[i] = s;
+            heap.Enqueue(s, (key.Load + chunk.Cost, s));
         }
         return result;
+    }
+
+    private sealed record Chunk(List<int> Cells, long Cost);
+
+    /// <summary>Each trace's cells (in cell order) cut greedily into chunks of at most ceil(total / shards), never
+    /// less than one cell; cells without a trace alone.</summary>
+    private static List<Chunk> Chunks(IReadOnlyList<SweepCell> cells, int shards)
+    {
+        long total = 0;
+        foreach (var c in cells) total += c.Cost;
+        long limit = Math.Max(1, (total + shards - 1) / shards);
+        var chunks = new List<Chunk>();
+        var open = new Dictionary<string, (List<int> Cells, long Cost)>();
+        var order = new List<string>();
+        for (int i = 0; i < cells.Count; i++)
+        {
+            var c = cells[i];
+            if (c.Trace is null) { chunks.Add(new Chunk([i], c.Cost)); continue; }
+            if (!open.TryGetValue(c.Trace, out var cur)) { cur = ([], 0); order.Add(c.Trace); }
+            if (cur.Cells.Count > 0 && cur.Cost + c.Cost > limit)
+            {
+                chunks.Add(new Chunk(cur.Cells, cur.Cost));
+                cur = ([], 0);
+            }
+            cur.Cells.Add(i);
+            cur.Cost += c.Cost;
+            open[c.Trace] = cur;
+        }
+        foreach (var t in order)
+            if (open[t].Cells.Count > 0) chunks.Add(new Chunk(open[t].Cells, open[t].Cost));
+        return chunks;
     }
 
     /// <summary>The cells of shard <paramref name="shard"/>, in cell order.</summary>

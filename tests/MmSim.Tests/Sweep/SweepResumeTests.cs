@@ -20,12 +20,12 @@ public class SweepResumeTests
         Assert.All(packs, p => Assert.Matches(@"/pack\.s[012]of3\.[0-9-]+\.jsonl$", p));
         Assert.Equal(84, packs.Sum(p => File.ReadAllLines(p).Length));
 
-        // Lose c000005's result (shard 2's pack holds it).
-        string pack2 = packs.Single(p => p.Contains("pack.s2of3."));
-        var lines = File.ReadAllLines(pack2).ToList();
+        // Lose c000005's result (shard 0's pack holds it).
+        string pack0 = packs.Single(p => p.Contains("pack.s0of3."));
+        var lines = File.ReadAllLines(pack0).ToList();
         string c5 = lines.Single(l => l.StartsWith("{\"cell\":\"c000005\""));
         lines.Remove(c5);
-        File.WriteAllLines(pack2, lines);
+        File.WriteAllLines(pack0, lines);
         var (code, output, err) = Mmsim("sweep", "merge", outDir, "--json");
         Assert.Equal(1, code);
         using (var doc = JsonDocument.Parse(output))
@@ -37,20 +37,21 @@ public class SweepResumeTests
         Assert.Contains("1 of 84 cells missing: c000005 (traces/cloudPhysicsIO.oracleGeneral.bin.gz fifo 500)", err);
         Assert.False(File.Exists(Path.Combine(outDir, "results.csv")));
 
-        // Shard 2 of 3 holds c000005 (cells round-robin by cost within a trace); rerunning it does that one cell.
-        (code, output, err) = Mmsim("sweep", "run", sweep, "--out", outDir, "--shard", "2/3");
+        // Shard 0 of 3 holds c000005 (the first 14 cells of the oracleGeneral trace, one chunk, and all of
+        // trans.trace's 21); rerunning it does that one cell.
+        (code, output, err) = Mmsim("sweep", "run", sweep, "--out", outDir, "--shard", "0/3");
         Assert.True(code == 0, err);
-        Assert.Equal("shard 2/3: 28 cells, 27 already done, 1 run, 0 failed\n", output);
+        Assert.Equal("shard 0/3: 35 cells, 34 already done, 1 run, 0 failed\n", output);
 
         Assert.Equal(4, Directory.GetFiles(results).Length); // the rerun's pack of one cell
         Assert.Equal(c5, File.ReadAllText(Directory.GetFiles(results).Except(packs).Single()).TrimEnd('\n'));
 
         // A cell stored by two different splits (two shard runs that overlapped) is named as duplicated.
-        string c7 = File.ReadAllLines(packs[1]).Single(l => l.StartsWith("{\"cell\":\"c000007\""));
+        string c7 = File.ReadAllLines(packs[0]).Single(l => l.StartsWith("{\"cell\":\"c000007\""));
         File.WriteAllText(Path.Combine(results, "c000007.s0of1.json"), c7);
         (code, _, err) = Mmsim("sweep", "merge", outDir);
         Assert.Equal(1, code);
-        Assert.Matches(@"cell c000007 \(traces/cloudPhysicsIO.oracleGeneral.bin.gz arc 10%\) is duplicated: c000007.s0of1.json, pack.s1of3.[0-9-]+.jsonl", err);
+        Assert.Matches(@"cell c000007 \(traces/cloudPhysicsIO.oracleGeneral.bin.gz arc 10%\) is duplicated: c000007.s0of1.json, pack.s0of3.[0-9-]+.jsonl", err);
         File.Delete(Path.Combine(results, "c000007.s0of1.json"));
         Assert.Equal(0, Mmsim("sweep", "merge", outDir).Code);
         Assert.Equal(Reference, MergedRows(outDir));
@@ -65,13 +66,13 @@ public class SweepResumeTests
         string outDir = Path.Combine(dir, "out");
         Assert.Equal(0, Mmsim("sweep", "run", sweep, "--out", outDir, "--shard", "0/2").Code);
         // The trace is damaged after the folder was planned (a bad copy on one node, say). Shard 1 holds all of
-        // yi.trace's 21 cells: they cost 9 requests each, and its load trails shard 0's by one of trans.trace's.
+        // yi.trace's 21 cells (a trace's cells stay together: the chunks are the four traces' 21 cells each).
         string yi = Path.Combine(dir, "traces", "yi.trace");
         byte[] good = File.ReadAllBytes(yi);
         File.WriteAllText(yi, " L 0400xyz,4\n");
         var (code, output, err) = Mmsim("sweep", "run", sweep, "--out", outDir, "--shard", "1/2");
         Assert.Equal(1, code);
-        Assert.Equal("shard 1/2: 52 cells, 0 already done, 31 run, 21 failed\n", output);
+        Assert.Equal("shard 1/2: 42 cells, 0 already done, 21 run, 21 failed\n", output);
         Assert.Contains($"mmsim: cell c000064 (traces/yi.trace lru 10%) failed: {yi}:1: expected a hex address and a decimal size ('L hexaddr,size'), got 'L 0400xyz,4'", err);
         (code, output, _) = Mmsim("sweep", "status", outDir);
         Assert.Contains("63 of 84 cells done, 21 failed (2 shards)", output);
@@ -84,7 +85,7 @@ public class SweepResumeTests
         File.WriteAllBytes(yi, good);
         (code, output, err) = Mmsim("sweep", "run", sweep, "--out", outDir, "--shard", "1/2");
         Assert.True(code == 0, err);
-        Assert.Equal("shard 1/2: 52 cells, 31 already done, 21 run, 0 failed\n", output);
+        Assert.Equal("shard 1/2: 42 cells, 21 already done, 21 run, 0 failed\n", output);
         Assert.Empty(Directory.GetFiles(Path.Combine(outDir, "results"), "*.failed"));
         Assert.Equal(Reference, MergedRows(outDir));
         Directory.Delete(dir, true);
@@ -99,9 +100,10 @@ public class SweepResumeTests
         Assert.Equal(0, Mmsim("sweep", "run", sweep, "--out", outDir, "--shard", "1/3").Code);
         var (code, output, err) = Mmsim("sweep", "status", outDir);
         Assert.True(code == 0, err);
-        Assert.Contains("28 of 84 cells done, 0 failed (3 shards)", output);
-        Assert.Matches(@"│ 0\s+│\s+28 │\s+0 │\s+0 │\s+28 │", output);
-        Assert.Matches(@"│ 1\s+│\s+28 │\s+28 │\s+0 │\s+0 │", output);
+        Assert.Contains("35 of 84 cells done, 0 failed (3 shards)", output);
+        Assert.Matches(@"│ 0\s+│\s+35 │\s+0 │\s+0 │\s+35 │", output);
+        Assert.Matches(@"│ 1\s+│\s+35 │\s+35 │\s+0 │\s+0 │", output);
+        Assert.Matches(@"│ 2\s+│\s+14 │\s+0 │\s+0 │\s+14 │", output);
         Directory.Delete(dir, true);
     }
 

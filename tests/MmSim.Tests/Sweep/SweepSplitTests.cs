@@ -22,6 +22,18 @@ public class SweepSplitTests
     }
 
     [Fact]
+    public void A_traces_cells_stay_together_so_each_shard_reads_it_once()
+    {
+        // Two traces of 4 cells costing 10 each, 2 shards: one chunk per trace (40 ≤ the mean load 40), one shard each.
+        var cells = Enumerable.Range(0, 8)
+            .Select(i => new SweepCell(i, SweepCell.IdOf(i)) { Cost = 10, Trace = i < 4 ? "a" : "b" }).ToList();
+        Assert.Equal([0, 0, 0, 0, 1, 1, 1, 1], ShardSplit.Assign(cells, 2));
+        // Three shards: the mean is 27, so each trace is cut after two cells (20) and the four chunks are dealt
+        // largest first, ties by first cell: a0-1 → s0, a2-3 → s1, b4-5 → s2, b6-7 → s0 (the least loaded).
+        Assert.Equal([0, 0, 1, 1, 2, 2, 0, 0], ShardSplit.Assign(cells, 3));
+    }
+
+    [Fact]
     public void SplitIsDeterministicCompleteAndWithinGrahamsBound()
     {
         Gen.Select(Gen.Long[1, 1_000_000].Array[1, 300], Gen.Int[1, 40]).Sample((costs, n) =>
