@@ -125,24 +125,7 @@ public class TwinPlanTests
     [Fact]
     public void The_executor_runs_fork_children_and_counts_their_faults()
     {
-        var plan = TwinPlan.Build(ScenarioLoader.LoadText(ForkYaml, "fork.yaml"));
-        string gcc = TwinEnvironment.Which("gcc") ?? throw new InvalidOperationException("gcc is needed: apt-get install -y gcc");
-        string exe = TwinImage.BuildExecutor(gcc, TwinEnvironment.CacheDir());
-        string planFile = Path.Combine(Path.GetTempPath(), $"mmsim-plan-{Guid.NewGuid():N}");
-        string resultFile = planFile + ".result";
-        File.WriteAllText(planFile, plan.Text);
-        File.WriteAllText(resultFile, "");
-        TwinResult r;
-        try
-        {
-            TwinEnvironment.RunTool(exe, [planFile, resultFile], "twin_exec");
-            r = TwinResult.Parse(File.ReadAllText(resultFile));
-        }
-        finally
-        {
-            File.Delete(planFile);
-            File.Delete(resultFile);
-        }
+        var r = RunOnHost(ForkYaml);
         var byIndex = r.Processes.ToDictionary(p => p.Index);
         Assert.Equal(4, byIndex.Count);
         Assert.Equal(("running", 64 + 16L), (byIndex[0].State, byIndex[0].MinFlt));   // parent: 64 pages, then 16 copy-on-write
