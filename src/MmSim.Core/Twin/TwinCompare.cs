@@ -36,12 +36,9 @@ public sealed class TwinComparison
     /// <summary>Per-process fault counts: equal, or close within 1% or 64 faults (the executor's own code and
     /// stack are pre-faulted, but the kernel may still count a few faults the model does not have).</summary>
     public static string FaultTolerance => "1% or 64 faults";
-    /// <summary>Resident size: the real process also holds the executor's binary, stack and I/O buffer
+    /// <summary>Resident and swapped sizes: the real process also holds the executor's binary, stack and I/O buffer
     /// (about 1.5 MiB), which the simulated one does not have.</summary>
     public static string RssTolerance => "5% or 2048 kB";
-    /// <summary>Swapped size: like pswpout, how much of a process goes to swap depends on the order of reclaim
-    /// (run to run, the real kernel leaves 1-5 MiB more or less of one heap resident), so the swap tolerance.</summary>
-    public static string VmSwapTolerance => "20% or 2048 kB";
     /// <summary>pgfault counts every fault in the VM: also the executor's own start-up (fork, pre-faulting), a few
     /// hundred faults per process.</summary>
     public static string PgfaultTolerance => "2% or 512 per process";
@@ -110,7 +107,7 @@ public sealed class TwinComparison
             Num($"{name}: minflt", s.MinFlt, r.MinFlt, 64, 0.01, FaultTolerance);
             Num($"{name}: majflt", s.MajFlt, r.MajFlt, 64, 0.01, FaultTolerance);
             Num($"{name}: VmRSS kB", s.VmRSS, r.VmRSS, 2048, 0.05, RssTolerance);
-            Num($"{name}: VmSwap kB", s.VmSwap, r.VmSwap, 2048, 0.20, VmSwapTolerance);
+            Num($"{name}: VmSwap kB", s.VmSwap, r.VmSwap, 2048, 0.05, RssTolerance);
         }
         long perProc = 512L * Math.Max(1, all);
         foreach (var (key, kind) in CounterRows)
