@@ -92,6 +92,8 @@ public class SegmentCliTests : IDisposable
         "machine.memory under a segmented translation is at most 64MiB")]
     [InlineData("machine: { translation: segmentation, memory: 8KiB }\nprocesses:\n  - name: p\n    segments: [ { id: 0, base: 0, limit: 100 } ]\n  - name: q\n    segments: [ { id: 0, base: 50, limit: 100 } ]", 6,
         "overlaps segment 0 of 'p' [0, 100)")]
+    [InlineData("machine: { translation: segmentation }\nprocesses:\n  - name: p\n    steps:\n      - segment: { id: 1, size: 4KiB }\n        access: { segment: 1, offset: 0 }", 5,
+        "a step has exactly one key, the kind of step; got 2 (segment, access). Put the parameters inside it ('- segment: { id: 1, size: 4KiB }')")]
     public void Bad_input_exits_2_naming_the_line(string yaml, int line, string message)
     {
         string file = Write(yaml);

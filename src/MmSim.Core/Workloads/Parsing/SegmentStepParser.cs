@@ -82,29 +82,7 @@ internal sealed class SegmentStepParser(string source, MachineSpec machine)
 
     private Step Parse(YamlNode node)
     {
-        string kind;
-        YamlNode? value = null;
-        YamlNode keyNode;
-        switch (node)
-        {
-            case YamlScalarNode scalar when !YamlScalars.IsNull(scalar):
-                kind = scalar.Value!;
-                keyNode = scalar;
-                CheckKind(kind, keyNode);
-                if (!Bare.Contains(kind))
-                    throw YamlScalars.Error(source, node, $"step '{kind}' needs parameters: write '{kind}: {{ ... }}'");
-                break;
-            case YamlMappingNode { Children.Count: 1 } mapping:
-                var (k, v) = mapping.Children.First();
-                keyNode = k;
-                kind = k is YamlScalarNode { Value: { } name } ? name : "";
-                CheckKind(kind, keyNode);
-                value = v;
-                break;
-            default:
-                throw YamlScalars.Error(source, node,
-                    $"a step must be a one-key mapping like '- segment: {{ id: 1, size: 4KiB }}', got {YamlScalars.Kind(node)}");
-        }
+        var (kind, value, keyNode) = StepNode.Split(source, node, Bare, CheckKind, "segment: { id: 1, size: 4KiB }");
         Step step = kind switch
         {
             SegmentStepKinds.Segment => Segment(value!),

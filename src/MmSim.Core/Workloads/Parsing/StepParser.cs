@@ -36,35 +36,7 @@ internal sealed class StepParser(string source, int pageSize)
 
     public Step Parse(YamlNode node)
     {
-        string kind;
-        YamlNode? value;
-        YamlNode keyNode;
-        switch (node)
-        {
-            case YamlScalarNode scalar when !YamlScalars.IsNull(scalar):
-                kind = scalar.Value!;
-                value = null;
-                keyNode = scalar;
-                CheckKind(kind, keyNode);
-                if (!Bare.Contains(kind))
-                    throw YamlScalars.Error(source, node, $"step '{kind}' needs parameters: write '{kind}: {{ ... }}'");
-                break;
-            case YamlMappingNode { Children.Count: 1 } mapping:
-                var (k, v) = mapping.Children.First();
-                keyNode = k;
-                kind = k is YamlScalarNode { Value: { } name } ? name : "";
-                CheckKind(kind, keyNode);
-                value = v;
-                break;
-            case YamlMappingNode mapping:
-                string keys = string.Join(", ", mapping.Children.Keys.Select(key => key.ToString()));
-                throw YamlScalars.Error(source, node,
-                    $"a step has exactly one key, the kind of step; got {mapping.Children.Count} ({keys}). " +
-                    "Put the parameters inside it ('- alloc: { name: heap, size: 64MiB }') and start each step with '-'");
-            default:
-                throw YamlScalars.Error(source, node,
-                    $"a step must be a one-key mapping like '- touch: {{ region: heap }}', got {YamlScalars.Kind(node)}");
-        }
+        var (kind, value, keyNode) = StepNode.Split(source, node, Bare, CheckKind, "alloc: { name: heap, size: 64MiB }");
 
         Step step = kind switch
         {
