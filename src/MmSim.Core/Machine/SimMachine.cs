@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MmSim.Mm;
 using MmSim.Oom;
 using MmSim.Reclaim;
@@ -141,13 +142,17 @@ public sealed partial class SimMachine
         var progress = _options.Progress;
         var cancel = _options.Cancellation;
         long limit = _options.AccessLimit;
-        Action? onSlice = progress is null && !cancel.CanBeCanceled && limit <= 0 ? null : () =>
+        long wallLimit = _options.WallClockLimit > TimeSpan.Zero ? (long)(_options.WallClockLimit.TotalSeconds * Stopwatch.Frequency) : 0;
+        long started = Stopwatch.GetTimestamp();
+        Action? onSlice = progress is null && !cancel.CanBeCanceled && limit <= 0 && wallLimit <= 0 ? null : () =>
         {
             long done = Executor.TotalAccesses;
             if (limit > 0 && done > limit)
                 throw new SimulationLimitException($"the simulation exceeded its work budget of {limit:N0} simulated accesses");
+            if (wallLimit > 0 && Stopwatch.GetTimestamp() - started > wallLimit)
+                throw new SimulationLimitException($"the simulation exceeded its wall-clock limit ({done:N0} accesses simulated by then)", wallClock: true);
             if (cancel.IsCancellationRequested)
-                throw new SimulationLimitException($"the simulation exceeded its wall-clock limit ({done:N0} accesses simulated by then)");
+                throw new SimulationLimitException($"the simulation was cancelled ({done:N0} accesses simulated by then)");
             if (progress is not null && done - lastReport >= 1_000_000) { lastReport = done; progress(done, expected); }
         };
         EndNs = sched.Run(onSlice);

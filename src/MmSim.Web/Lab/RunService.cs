@@ -79,12 +79,11 @@ public sealed class RunService(WebLabOptions options)
 
     private (ApiResult?, SimMachine?, TimeSpan) Simulate(Scenario scenario, Action<SimMachine, long>? onSample, CancellationToken aborted)
     {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        limit.CancelAfter(options.TimeLimit);
         var machine = new SimMachine(scenario, new MachineOptions
         {
             SampleIntervalNs = onSample is null ? 0 : 1_000_000,
-            Cancellation = limit.Token,
+            Cancellation = aborted,
+            WallClockLimit = options.TimeLimit,
             AccessLimit = options.MaxAccesses,
             OnSample = onSample,
             Tracepoints = onSample is not null,
@@ -96,7 +95,7 @@ public sealed class RunService(WebLabOptions options)
         }
         catch (SimulationLimitException e)
         {
-            string why = limit.IsCancellationRequested && !aborted.IsCancellationRequested
+            string why = e.WallClock
                 ? $"the simulation exceeded this server's wall-clock limit of {Limit(options.TimeLimit)} and was stopped (mmsim serve --time-limit raises it)"
                 : e.Message.Contains("work budget") ? e.Message + " (mmsim serve --max-accesses raises it)" : e.Message;
             return (ApiResult.Error(422, why), null, sw.Elapsed);
