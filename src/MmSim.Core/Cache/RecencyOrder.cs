@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MmSim.Cache;
 
 /// <summary>
@@ -23,6 +25,7 @@ internal static class RecencyOrder
 
     /// <summary><paramref name="order"/> with <paramref name="way"/> moved to rank 0 and the ranks before it moved
     /// back one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong MoveToFront(ulong order, int way)
     {
         // Nibbles equal to way become 0; the lowest zero nibble is found exactly by the borrow trick (a false
@@ -34,6 +37,7 @@ internal static class RecencyOrder
     }
 
     /// <summary>The way at the last rank of <paramref name="order"/>, which becomes rank 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int RotateLast(ref ulong order, int lastShift, ulong mask)
     {
         int victim = (int)(order >> lastShift) & 0xF;

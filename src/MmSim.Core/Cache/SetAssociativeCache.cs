@@ -85,6 +85,7 @@ public sealed class SetAssociativeCache
         _ => Access(ref _age, address, write),
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // one call per access: the dispatch above, with this inlined
     private AccessResult Access<TPolicy>(ref TPolicy policy, ulong address, bool write) where TPolicy : struct, IReplacementPolicy
     {
         ulong block = (address >> _shift) & _blockMask;
