@@ -23,8 +23,6 @@ internal struct LruPolicy : IReplacementPolicy
     public void Hit(int set, int way)
     {
         ref ulong o = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_order), set);
-        // Hits on the most recent line (most hits of a real program) leave the order alone: no store, so the next
-        // access to the set does not wait for this one's shifts.
         o = RecencyOrder.MoveToFront(o, way);
     }
 

@@ -9,8 +9,8 @@ namespace MmSim.Cache;
 /// A set-associative cache over flat arrays (no allocation per access). Each line holds its whole block number as
 /// tag and a dirty bit; a set's lines are contiguous (padded to a multiple of four), so a lookup compares all its
 /// tags with 256-bit vector compares into one bit mask, and where the hit is does not steer a branch. Lines fill
-/// in way order and are never invalidated, so a per-set count of filled ways says which lines are valid (no tag
-/// value is reserved for "invalid"). Replacement state lives in the policy (<see cref="LruPolicy"/>,
+/// in way order and are never invalidated; unfilled ways hold a tag no other block has, and the per-set count of
+/// filled ways settles the one block that shares it (and tells a fill from an eviction). Replacement state lives in the policy (<see cref="LruPolicy"/>,
 /// <see cref="FifoPolicy"/>, <see cref="RandomPolicy"/>, <see cref="AgePolicy"/> for sets over 16 ways); the
 /// access path is generic over the policy struct, so the policy's calls are inlined.
 /// </summary>
