@@ -72,7 +72,7 @@ public sealed class Mmu
                 if ((pte & Pte.Dirty) == 0)
                 {
                     // The CPU writes the dirty bit back to the page table on the first store.
-                    _pool[e.Table][e.Slot] |= Pte.Dirty;
+                    _pool.Entry(e.Table, e.Slot) |= Pte.Dirty;
                     e.Pte = pte | Pte.Dirty;
                 }
                 _frames[Pte.Pfn(pte)].Content = content;
@@ -136,7 +136,7 @@ public sealed class Mmu
         if (table < 0) return -1;
         for (int level = 0; level < _levels - 1; level++)
         {
-            ulong entry = _pool[table][(int)((address >> _shift[level]) & _indexMask)];
+            ulong entry = _pool.Entry(table, (int)((address >> _shift[level]) & _indexMask));
             if ((entry & Pte.Present) == 0) return -1;
             table = (int)Pte.Pfn(entry);
         }
@@ -151,7 +151,7 @@ public sealed class Mmu
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ulong SetAccessed(int table, int slot, AccessKind kind, int content)
     {
-        ref ulong entry = ref _pool[table][slot];
+        ref ulong entry = ref _pool.Entry(table, slot);
         ulong pte = entry;
         if ((pte & Pte.Present) == 0) return 0;
         if (kind == AccessKind.Write)
