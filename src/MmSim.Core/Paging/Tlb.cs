@@ -251,7 +251,8 @@ public sealed class Tlb
     }
 
     /// <summary>The MMU's fill after <see cref="Probe"/> missed: the victim at <paramref name="index"/> gets the
-    /// translation and becomes the set's most recently used.</summary>
+    /// translation and becomes the set's most recently used. The victim is the set's oldest way, so every other
+    /// way ages by one: one add instead of <see cref="Touch"/>'s comparisons.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void FillL1(int index, long vpn, ulong pte, int table, int slot)
     {
@@ -261,7 +262,7 @@ public sealed class Tlb
             e.Vpn = vpn; e.Pte = pte; e.Table = table; e.Slot = slot;
             Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_tags), index) = vpn;
             ref ulong ages = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_ages!), index >> 2);
-            ages = Touch(ages, index & 3, _laneMask);
+            ages = (ages + (Lanes01 & _laneMask)) & ~(0xFFUL << ((index & 3) << 3));
             return;
         }
         FillAt(_l1, index, vpn, pte, table, slot);
