@@ -87,6 +87,7 @@ public sealed class Mmu
 
     /// <summary>A first-level miss: the second level if there is one, else (or if it misses too) the walk; the
     /// translation then fills <paramref name="victim"/>, the first-level entry <see cref="Tlb.Probe"/> chose.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // the cold path stays out of the caller's loop, whatever the JIT tier
     private int Miss(MmStruct mm, ulong address, long vpn, AccessKind kind, int content, int victim)
     {
         var tlb = mm.Tlb;
