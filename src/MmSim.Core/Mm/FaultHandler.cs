@@ -90,7 +90,7 @@ public sealed class FaultHandler
 
     /// <summary>do_anonymous_page: a read maps the zero page; a write gets a new zeroed page on the inactive anon
     /// list (lru_cache_add_inactive_or_unevictable).</summary>
-    private FaultResult DoAnonymousPage(MmStruct mm, Vma vma, ulong[] t, int slot, AccessKind kind, ulong address)
+    private FaultResult DoAnonymousPage(MmStruct mm, Vma vma, Span<ulong> t, int slot, AccessKind kind, ulong address)
     {
         if (kind != AccessKind.Write)
         {
@@ -104,7 +104,7 @@ public sealed class FaultHandler
     }
 
     /// <summary>Allocates, fills and maps a private anonymous page (folio_add_new_anon_rmap + lru add).</summary>
-    private int NewAnonPage(MmStruct mm, Vma vma, ulong[] t, int slot, int content, ulong address)
+    private int NewAnonPage(MmStruct mm, Vma vma, Span<ulong> t, int slot, int content, ulong address)
     {
         int pfn = _k.AllocUserPage();
         if (pfn < 0) return -1;
@@ -133,7 +133,7 @@ public sealed class FaultHandler
     /// mapped; a write to a page nobody else refers to maps it writable and frees its swap copy, as does a read
     /// when swap is more than half full (vm_swap_full) or the mapping is locked.
     /// </summary>
-    private FaultResult DoSwapPage(MmStruct mm, Vma vma, ulong[] t, int slot, ulong address, AccessKind kind)
+    private FaultResult DoSwapPage(MmStruct mm, Vma vma, Span<ulong> t, int slot, ulong address, AccessKind kind)
     {
         var dev = _k.Swap;
         int sslot = (int)Pte.Pfn(t[slot]);
@@ -182,7 +182,7 @@ public sealed class FaultHandler
     }
 
     /// <summary>do_wp_page: a write to a present, write-protected page.</summary>
-    private FaultResult DoWpPage(MmStruct mm, Vma vma, ulong[] t, int slot, ulong address)
+    private FaultResult DoWpPage(MmStruct mm, Vma vma, Span<ulong> t, int slot, ulong address)
     {
         ulong pte = t[slot];
         if ((pte & Pte.Special) != 0)
@@ -276,7 +276,7 @@ public sealed class FaultHandler
         return pfn;
     }
 
-    private void MapFilePage(MmStruct mm, Vma vma, ulong[] t, int slot, int pfn, bool writable)
+    private void MapFilePage(MmStruct mm, Vma vma, Span<ulong> t, int slot, int pfn, bool writable)
     {
         ref var f = ref _k.Frames[pfn];
         if (f.MapCount++ == 0) _k.NrFileMapped++;
@@ -312,7 +312,7 @@ public sealed class FaultHandler
 
     /// <summary>do_fault_around + filemap_map_pages (mm/memory.c, mm/filemap.c, 6.1): pages under I/O at
     /// <paramref name="asOf"/> and the read-ahead marker page are skipped.</summary>
-    private void FaultAround(MmStruct mm, Vma vma, ulong[] t, int slot, ulong address, long asOf)
+    private void FaultAround(MmStruct mm, Vma vma, Span<ulong> t, int slot, ulong address, long asOf)
     {
         var file = vma.File!;
         var ra = vma.Ra ??= new RaState();
@@ -340,7 +340,7 @@ public sealed class FaultHandler
     }
 
     /// <summary>do_cow_fault: a write to a private file mapping gets a private anonymous copy of the file page.</summary>
-    private FaultResult DoCowFault(MmStruct mm, Vma vma, ulong[] t, int slot, ulong address)
+    private FaultResult DoCowFault(MmStruct mm, Vma vma, Span<ulong> t, int slot, ulong address)
     {
         var file = vma.File!;
         long pgoff = PgOff(vma, address);
@@ -354,7 +354,7 @@ public sealed class FaultHandler
     }
 
     /// <summary>do_shared_fault: a write to a shared file mapping dirties the page cache page itself.</summary>
-    private FaultResult DoSharedFault(MmStruct mm, Vma vma, ulong[] t, int slot, ulong address)
+    private FaultResult DoSharedFault(MmStruct mm, Vma vma, Span<ulong> t, int slot, ulong address)
     {
         var file = vma.File!;
         long pgoff = PgOff(vma, address);

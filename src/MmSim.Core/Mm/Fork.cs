@@ -56,11 +56,11 @@ public sealed class Fork
     private bool CopyPageRange(MmStruct parent, MmStruct child, Vma vma)
     {
         bool cow = (vma.Flags & (VmFlags.Write | VmFlags.Shared)) == VmFlags.Write;
-        var leaves = new List<(ulong[] Table, int Slot, ulong Address)>();
+        var leaves = new List<(int Table, int Slot, ulong Address)>();
         _pt.ForEachLeaf(parent, vma.Start, vma.End, (t, slot, addr) => leaves.Add((t, slot, addr)));
         foreach (var (t, slot, addr) in leaves)
         {
-            ulong pte = t[slot];
+            ulong pte = _k.Tables[t][slot];
             int ct = _pt.WalkAlloc(child, addr, out int cslot);
             if (ct < 0) return false;
             if (Pte.IsSwap(pte))
@@ -86,7 +86,7 @@ public sealed class Fork
                 if (cow && (pte & Pte.Write) != 0)
                 {
                     pte &= ~Pte.Write;
-                    t[slot] = pte;
+                    _k.Tables[t][slot] = pte; // by id: WalkAlloc may have grown the pool
                 }
             }
             _k.Tables[ct][cslot] = pte;

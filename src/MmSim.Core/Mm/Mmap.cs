@@ -123,8 +123,9 @@ public sealed class Mmap
     /// <summary>zap_pte_range: clears every PTE in the range and drops the pages' mappings.</summary>
     private void Zap(MmStruct mm, ulong start, ulong end)
     {
-        _pt.ForEachLeaf(mm, start, end, (t, slot, _) =>
+        _pt.ForEachLeaf(mm, start, end, (table, slot, _) =>
         {
+            var t = _k.Tables[table];
             ulong pte = t[slot];
             t[slot] = 0;
             if (Pte.IsSwap(pte))

@@ -63,14 +63,13 @@ public sealed class PageTableOps
         int table = mm.PgdTable;
         for (int level = 0; level < _layout.Levels - 1; level++)
         {
-            var t = _pool[table];
             int idx = _layout.Index(address, level);
-            ulong entry = t[idx];
+            ulong entry = _pool[table][idx];
             if ((entry & Pte.Present) == 0)
             {
                 int child = AllocTable(mm);
                 if (child < 0) { slot = -1; return -1; }
-                t[idx] = Pte.Make(child, TableEntryFlags);
+                _pool[table][idx] = Pte.Make(child, TableEntryFlags); // after AllocTable: the pool may have grown
                 if (_layout.CountsInPgtablesBytes(level + 1)) mm.PgtablesBytes += _layout.PageSize;
                 table = child;
             }
@@ -102,7 +101,8 @@ public sealed class PageTableOps
         if (mm.PgdTable >= 0 && start < end) Visit(mm.PgdTable, 0, 0, start, end, leaf);
     }
 
-    public delegate void LeafVisitor(ulong[] table, int slot, ulong address);
+    /// <summary>Visits the leaf entry <paramref name="slot"/> of the pool's table <paramref name="table"/>.</summary>
+    public delegate void LeafVisitor(int table, int slot, ulong address);
 
     private void Visit(int table, int level, ulong baseAddr, ulong start, ulong end, LeafVisitor leaf)
     {
@@ -116,7 +116,7 @@ public sealed class PageTableOps
             if (a >= end) break;
             ulong entry = t[i];
             if (entry == 0) continue;
-            if (level == _layout.Levels - 1) leaf(t, i, a);
+            if (level == _layout.Levels - 1) leaf(table, i, a);
             else Visit((int)Pte.Pfn(entry), level + 1, a, start, end, leaf);
         }
     }

@@ -27,7 +27,7 @@ public sealed class Rmap
     /// <summary>What rmap_walk calls for each PTE mapping the page (rmap_walk_control.rmap_one).</summary>
     private interface IRmapOne
     {
-        void Visit(MmStruct mm, Vma vma, ulong[] table, int slot, ulong address);
+        void Visit(MmStruct mm, Vma vma, Span<ulong> table, int slot, ulong address);
     }
 
     /// <summary>
@@ -86,7 +86,7 @@ public sealed class Rmap
     private struct Collect : IRmapOne
     {
         public List<Mapping> Found;
-        public void Visit(MmStruct mm, Vma vma, ulong[] table, int slot, ulong address) =>
+        public void Visit(MmStruct mm, Vma vma, Span<ulong> table, int slot, ulong address) =>
             Found.Add(new Mapping(mm, vma, slot, address));
     }
 
@@ -108,7 +108,7 @@ public sealed class Rmap
         public int Young;
         public VmFlags VmFlags;
 
-        public void Visit(MmStruct mm, Vma vma, ulong[] table, int slot, ulong address)
+        public void Visit(MmStruct mm, Vma vma, Span<ulong> table, int slot, ulong address)
         {
             VmFlags |= vma.Flags;
             if ((table[slot] & Pte.Accessed) != 0)
@@ -145,7 +145,7 @@ public sealed class Rmap
         public int Pfn, Slot, Removed;
         public bool Anon;
 
-        public void Visit(MmStruct mm, Vma vma, ulong[] t, int slot, ulong address)
+        public void Visit(MmStruct mm, Vma vma, Span<ulong> t, int slot, ulong address)
         {
             ref var f = ref K.Frames[Pfn];
             ulong pte = t[slot];

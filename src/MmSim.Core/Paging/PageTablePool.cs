@@ -5,20 +5,38 @@ namespace MmSim.Paging;
 /// in a real simulated frame (<see cref="FrameOf"/>), so VmPTE and PageTables come out of the structure itself.
 /// Freed ids are reused.
 /// </summary>
+/// <remarks>
+/// The tables are one flat array, table <c>id</c> at <c>id × EntriesPerTable</c>, so the MMU's walk reads an
+/// entry with one load per level (<see cref="Entry"/>) instead of finding the table's own array first. The array
+/// grows by doubling when a table is added: a <see cref="Span{T}"/> from the indexer must not be kept across
+/// <see cref="Add"/> (writes through it would go to the old array).
+/// </remarks>
 public sealed class PageTablePool
 {
-    private ulong[][] _tables = new ulong[64][];
+    private ulong[] _entries;
     private int[] _frames = new int[64];
     private readonly Stack<int> _freeIds = new();
-    private readonly int _entries;
+    private readonly int _perTable, _shift;
     private int _next;
 
-    public PageTablePool(int entriesPerTable) => _entries = entriesPerTable;
+    public PageTablePool(int entriesPerTable)
+    {
+        if (entriesPerTable < 1 || (entriesPerTable & (entriesPerTable - 1)) != 0)
+            throw new ArgumentOutOfRangeException(nameof(entriesPerTable), "entries per table must be a power of two");
+        _perTable = entriesPerTable;
+        _shift = System.Numerics.BitOperations.Log2((uint)entriesPerTable);
+        _entries = new ulong[64 * entriesPerTable];
+    }
 
     /// <summary>Live tables.</summary>
     public int Count { get; private set; }
 
-    public ulong[] this[int id] => _tables[id];
+    /// <summary>The entries of table <paramref name="id"/> (valid until the next <see cref="Add"/>).</summary>
+    public Span<ulong> this[int id] => _entries.AsSpan(id << _shift, _perTable);
+
+    /// <summary>Entry <paramref name="index"/> of table <paramref name="id"/>: the walk's one load per level.</summary>
+    public ref ulong Entry(int id, int index) => ref _entries[(id << _shift) + index];
+
     public int FrameOf(int id) => _frames[id];
 
     public int Add(int pfn)
@@ -27,17 +45,16 @@ public sealed class PageTablePool
         if (_freeIds.Count > 0)
         {
             id = _freeIds.Pop();
-            Array.Clear(_tables[id]);
+            this[id].Clear();
         }
         else
         {
             id = _next++;
-            if (id == _tables.Length)
+            if (id == _frames.Length)
             {
-                Array.Resize(ref _tables, id * 2);
+                Array.Resize(ref _entries, _entries.Length * 2);
                 Array.Resize(ref _frames, id * 2);
             }
-            _tables[id] = new ulong[_entries];
         }
         _frames[id] = pfn;
         Count++;

@@ -115,12 +115,29 @@ public sealed class Tlb
 
     /// <summary>The first-level entry for <paramref name="vpn"/>: the one holding it (a hit, marked most recently
     /// used) or, on a miss, the set's victim for <see cref="Fill"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref Entry Lookup(long vpn)
     {
-        if (_ways == 1) return ref _entries[vpn & _setMask];
+        int i = Probe(vpn);
+        if (i < 0) _victim1 = i = ~i;
+        return ref _entries[i];
+    }
+
+    /// <summary>
+    /// The MMU's lookup: the index of the first-level entry holding <paramref name="vpn"/> (a hit, marked most
+    /// recently used), or on a miss the complement (~) of the index of the set's victim, for <see cref="FillL1"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal int Probe(long vpn)
+    {
+        if (_ways == 1)
+        {
+            int i = (int)(vpn & _setMask);
+            return _entries[i].Vpn == vpn ? i : ~i;
+        }
         if (_ways == 4 && Vector256.IsHardwareAccelerated)
         {
+            // The hot geometry inlined: one vector compare of the set's 4 tags. Set and way are masked into range,
+            // so the array reads need no bounds check.
             int set = (int)(vpn & _setMask), b = set << 2;
             ref long tags = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_tags), b);
             uint mask = Vector256.Equals(Vector256.LoadUnsafe(ref tags), Vector256.Create(vpn)).ExtractMostSignificantBits();
@@ -129,18 +146,27 @@ public sealed class Tlb
             {
                 int way = BitOperations.TrailingZeroCount(mask);
                 ages = Touch(ages, way, _laneMask);
-                return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_entries), b + way);
+                return b + way;
             }
-            _victim1 = b + Oldest(ages, 4);
-            return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_entries), _victim1);
+            return ~(b + Oldest(ages, 4));
         }
-        return ref Find(_l1, vpn, ref _victim1);
+        return Find(_l1, vpn);
     }
 
-    /// <summary>The second-level entry for <paramref name="vpn"/>, as <see cref="Lookup"/> (only with a second level).</summary>
-    public ref Entry LookupL2(long vpn) => ref Find(_l2!, vpn, ref _victim2);
+    /// <summary>The first-level entry at an index <see cref="Probe"/> returned (no bounds check: it is in range).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal ref Entry At(int index) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_entries), index);
 
-    private ref Entry Find(Level l, long vpn, ref int victim)
+    /// <summary>The second-level entry for <paramref name="vpn"/>, as <see cref="Lookup"/> (only with a second level).</summary>
+    public ref Entry LookupL2(long vpn)
+    {
+        int i = Find(_l2!, vpn);
+        if (i < 0) _victim2 = i = ~i;
+        return ref _l2!.Entries[i];
+    }
+
+    /// <summary>As <see cref="Probe"/>, for any level and geometry.</summary>
+    private int Find(Level l, long vpn)
     {
         int set = (int)(vpn & l.SetMask);
         int b = set << l.WaysShift;
@@ -148,13 +174,13 @@ public sealed class Tlb
         if (l.Ages is { } ages)
         {
             ref ulong a = ref ages[set];
-            if (way < 0) return ref l.Entries[victim = b + Oldest(a, l.Ways)];
+            if (way < 0) return ~(b + Oldest(a, l.Ways));
             a = Touch(a, way, l.LaneMask);
-            return ref l.Entries[b + way];
+            return b + way;
         }
-        if (way < 0) return ref l.Entries[victim = Victim(l.Used!, b, l.Ways)];
+        if (way < 0) return ~Victim(l.Used!, b, l.Ways);
         l.Used![b + way] = ++_clock;
-        return ref l.Entries[b + way];
+        return b + way;
     }
 
     /// <summary>The way of the set starting at <paramref name="b"/> whose tag is <paramref name="vpn"/>, or −1.</summary>
@@ -215,14 +241,37 @@ public sealed class Tlb
 
     public void Fill(ref Entry e, long vpn, ulong pte, int table, int slot)
     {
-        e.Vpn = vpn; e.Pte = pte; e.Table = table; e.Slot = slot;
-        if (_ways == 1 && _l2 is null) return; // direct-mapped, no second level: no tags or LRU to keep
         Level l;
         int i;
         // Usually the victim the last lookup of a level returned; else (e.g. a direct-mapped first level) found by address.
         if (_victim1 >= 0 && Unsafe.AreSame(ref e, ref _entries[_victim1])) (l, i) = (_l1, _victim1);
         else if (_victim2 >= 0 && Unsafe.AreSame(ref e, ref _l2!.Entries[_victim2])) (l, i) = (_l2, _victim2);
         else l = IndexOf(ref e, out i);
+        FillAt(l, i, vpn, pte, table, slot);
+    }
+
+    /// <summary>The MMU's fill after <see cref="Probe"/> missed: the victim at <paramref name="index"/> gets the
+    /// translation and becomes the set's most recently used. The victim is the set's oldest way, so every other
+    /// way ages by one: one add instead of <see cref="Touch"/>'s comparisons.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void FillL1(int index, long vpn, ulong pte, int table, int slot)
+    {
+        if (_ways == 4 && Vector256.IsHardwareAccelerated)
+        {
+            ref Entry e = ref At(index);
+            e.Vpn = vpn; e.Pte = pte; e.Table = table; e.Slot = slot;
+            Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_tags), index) = vpn;
+            ref ulong ages = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_ages!), index >> 2);
+            ages = (ages + (Lanes01 & _laneMask)) & ~(0xFFUL << ((index & 3) << 3));
+            return;
+        }
+        FillAt(_l1, index, vpn, pte, table, slot);
+    }
+
+    private void FillAt(Level l, int i, long vpn, ulong pte, int table, int slot)
+    {
+        ref Entry e = ref l.Entries[i];
+        e.Vpn = vpn; e.Pte = pte; e.Table = table; e.Slot = slot;
         l.Tags[i] = vpn;
         if (l.Ages is { } ages)
         {
