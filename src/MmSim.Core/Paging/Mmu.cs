@@ -72,7 +72,7 @@ public sealed class Mmu
                 if ((pte & Pte.Dirty) == 0)
                 {
                     // The CPU writes the dirty bit back to the page table on the first store.
-                    _pool[e.Table][e.Slot] |= Pte.Dirty;
+                    _pool.Entry(e.Table, e.Slot) |= Pte.Dirty;
                     e.Pte = pte | Pte.Dirty;
                 }
                 _frames[Pte.Pfn(pte)].Content = content;
@@ -112,13 +112,13 @@ public sealed class Mmu
         int table = mm.PgdTable;
         for (int level = 0; level < _levels - 1; level++)
         {
-            ulong entry = _pool[table][(int)((address >> _shift[level]) & _indexMask)];
+            ulong entry = _pool.Entry(table, (int)((address >> _shift[level]) & _indexMask));
             if ((entry & Pte.Present) == 0) return Fault;
             table = (int)Pte.Pfn(entry);
         }
         int slot = (int)((address >> _pageShift) & _indexMask);
-        var t = _pool[table];
-        ulong pte = t[slot];
+        ref ulong t = ref _pool.Entry(table, slot);
+        ulong pte = t;
         if ((pte & Pte.Present) == 0) return Fault;
         if (kind == AccessKind.Write)
         {
@@ -131,7 +131,7 @@ public sealed class Mmu
             if (kind == AccessKind.Exec && (pte & Pte.NoExec) != 0) return Fault;
             pte |= Pte.Accessed;
         }
-        t[slot] = pte;
+        t = pte;
         LastPte = pte;
         tlb.Fill(ref e, vpn, pte, table, slot);
         if (!Unsafe.AreSame(ref e, ref e2)) tlb.Fill(ref e2, vpn, pte, table, slot);

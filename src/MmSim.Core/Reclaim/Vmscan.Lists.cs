@@ -28,6 +28,7 @@ public sealed partial class Vmscan
         SwapIo?.CompleteUntil(_k.Now + sc.CostNs);
         long taken = IsolateLruFolios(nrToScan, lru, sc);
         if (taken == 0) return 0;
+        PrefetchPtes();
         _k.Events.Add(sc.IsKswapd ? VmEvent.pgscan_kswapd : VmEvent.pgscan_direct, taken);
         _k.Events.Add(file ? VmEvent.pgscan_file : VmEvent.pgscan_anon, taken);
         sc.NrScanned += taken;
@@ -77,6 +78,13 @@ public sealed partial class Vmscan
             p = prev;
         }
         return _isolated.Count;
+    }
+
+    /// <summary>The batch's PTEs are read by folio_referenced one page after another: start all their cache
+    /// misses now (the kernel's batch of SWAP_CLUSTER_MAX isolated folios gives the same chance).</summary>
+    private void PrefetchPtes()
+    {
+        foreach (int pfn in _isolated) _rmap.PrefetchPte(pfn);
     }
 
     /// <summary>Puts a page back on the list its flags say (putback / move_folios_to_lru).</summary>
@@ -214,6 +222,7 @@ public sealed partial class Vmscan
         bool file = lru == LruList.ActiveFile;
         long taken = IsolateLruFolios(nrToScan, lru, sc);
         if (taken == 0) return;
+        PrefetchPtes();
         _k.Events.Add(VmEvent.pgrefill, taken);
         sc.CostNs += taken * ReclaimCosts.ScanNsPerPage;
         long rotated = 0, deactivated = 0;
