@@ -246,15 +246,38 @@ public sealed partial class StepExecutor
                 c.Pages = 1;
             }
         }
+        // One access ahead: the next page is drawn on copies of the generator and the random stream, so its PTE's
+        // cache line is on its way while this access runs; the next iteration then takes the copies over, so the
+        // draws are exactly those made without looking ahead.
+        bool ahead = false, nextWrite = false;
+        long nextPage = 0;
+        var genAhead = default(AccessGenerator);
+        var rngAhead = default(Workloads.Pcg32);
         while (c.Position < c.End)
         {
             ulong addr = c.Base;
             bool write = a.Write;
             if (a.Region is not null)
             {
-                long page = c.Gen.NextPage(ref task.Rng, out bool w);
+                long page;
+                bool w;
+                if (ahead)
+                {
+                    (page, w) = (nextPage, nextWrite);
+                    c.Gen = genAhead;
+                    task.Rng = rngAhead;
+                }
+                else page = c.Gen.NextPage(ref task.Rng, out w);
                 addr = c.Base + ((ulong)page << _k.PageShift);
                 write |= w;
+                ahead = c.Position + 1 < c.End;
+                if (ahead)
+                {
+                    genAhead = c.Gen;
+                    rngAhead = task.Rng;
+                    nextPage = genAhead.NextPage(ref rngAhead, out nextWrite);
+                    _mmu.PrefetchPte(task.Mm, c.Base + ((ulong)nextPage << _k.PageShift));
+                }
             }
             var kind = a.Exec ? AccessKind.Exec : write ? AccessKind.Write : AccessKind.Read;
             c.Position++;
