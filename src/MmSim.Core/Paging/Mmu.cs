@@ -110,15 +110,25 @@ public sealed class Mmu
     /// </summary>
     public void PrefetchPte(MmStruct mm, ulong address)
     {
+        int table = LeafTable(mm, address, out int slot);
+        if (table >= 0) _pool.Prefetch(table, slot);
+    }
+
+    /// <summary>The walk's upper levels: the leaf table holding the PTE of <paramref name="address"/> and the
+    /// PTE's slot in it, or −1 if a level is missing. Reads only.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int LeafTable(MmStruct mm, ulong address, out int slot)
+    {
+        slot = (int)((address >> _pageShift) & _indexMask);
         int table = mm.PgdTable;
-        if (table < 0) return;
+        if (table < 0) return -1;
         for (int level = 0; level < _levels - 1; level++)
         {
             ulong entry = _pool.Entry(table, (int)((address >> _shift[level]) & _indexMask));
-            if ((entry & Pte.Present) == 0) return;
+            if ((entry & Pte.Present) == 0) return -1;
             table = (int)Pte.Pfn(entry);
         }
-        _pool.Prefetch(table, (int)((address >> _pageShift) & _indexMask));
+        return table;
     }
 
     private int Walk(MmStruct mm, ulong address, long vpn, AccessKind kind, int content, ref Tlb.Entry e, ref Tlb.Entry e2)

@@ -217,6 +217,14 @@ public sealed partial class PhysicalMemory
     /// firmware area) are attributed to the zone whose address range holds them, or the highest populated zone below.</summary>
     /// <summary>The zone type holding <paramref name="pfn"/>, without a bounds check (hot path: LRU accounting).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    /// <summary>Asks the CPU for a frame's cache line ahead of its use (no effect on the simulation).</summary>
+    public unsafe void PrefetchFrame(long pfn)
+    {
+        var frames = Frames;
+        if (System.Runtime.Intrinsics.X86.Sse.IsSupported && (ulong)pfn < (ulong)frames.Length)
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(System.Runtime.CompilerServices.Unsafe.AsPointer(ref frames[pfn]));
+    }
+
     public int ZoneIndexOf(int pfn) => pfn < _dma32StartPfn ? _zoneIndex[0] : pfn < _normalStartPfn ? _zoneIndex[1] : _zoneIndex[2];
 
     public Zone ZoneOf(int pfn)

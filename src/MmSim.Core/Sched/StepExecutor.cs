@@ -232,6 +232,7 @@ public sealed partial class StepExecutor
             Start(task, c, now);
             c.Position = 0;
             c.End = a.Count;
+            c.Ahead = 0;
             if (a.Region is not null)
             {
                 var vma = Region(task, a.Region, ref now);
@@ -246,13 +247,6 @@ public sealed partial class StepExecutor
                 c.Pages = 1;
             }
         }
-        // One access ahead: the next page is drawn on copies of the generator and the random stream, so its PTE's
-        // cache line is on its way while this access runs; the next iteration then takes the copies over, so the
-        // draws are exactly those made without looking ahead.
-        bool ahead = false, nextWrite = false;
-        long nextPage = 0;
-        var genAhead = default(AccessGenerator);
-        var rngAhead = default(Workloads.Pcg32);
         while (c.Position < c.End)
         {
             ulong addr = c.Base;
@@ -261,23 +255,19 @@ public sealed partial class StepExecutor
             {
                 long page;
                 bool w;
-                if (ahead)
+                if (c.Ahead > 0)
                 {
-                    (page, w) = (nextPage, nextWrite);
-                    c.Gen = genAhead;
-                    task.Rng = rngAhead;
+                    page = c.Next1.Page;
+                    w = c.Next1.Write;
+                    c.Gen.Skip();
+                    task.Rng = c.Next1.Rng;
+                    c.Next1 = c.Next2;
+                    c.Ahead--;
                 }
                 else page = c.Gen.NextPage(ref task.Rng, out w);
                 addr = c.Base + ((ulong)page << _k.PageShift);
                 write |= w;
-                ahead = c.Position + 1 < c.End;
-                if (ahead)
-                {
-                    genAhead = c.Gen;
-                    rngAhead = task.Rng;
-                    nextPage = genAhead.NextPage(ref rngAhead, out nextWrite);
-                    _mmu.PrefetchPte(task.Mm, c.Base + ((ulong)nextPage << _k.PageShift));
-                }
+                DrawAhead(task, c);
             }
             var kind = a.Exec ? AccessKind.Exec : write ? AccessKind.Write : AccessKind.Read;
             c.Position++;
@@ -287,6 +277,47 @@ public sealed partial class StepExecutor
             if (now >= end || _k.PreemptRequested) return Continue;
         }
         return Finished;
+    }
+
+    /// <summary>
+    /// Keeps two accesses of a region access step drawn ahead (from copies of the task's random stream, which they
+    /// hand over when their turn comes, so the draws are exactly those made without looking
+    /// ahead). The newest one's PTE is prefetched; the one after this access, whose PTE was prefetched one access
+    /// earlier, has its frame (on a write) or its swap slot prefetched. This turns the dependent cache misses of
+    /// each access (PTE, then frame or swap slot) into misses in flight while earlier accesses run.
+    /// </summary>
+    private void DrawAhead(SimTask task, StepCursor c)
+    {
+        long left = c.End - c.Position - 1; // accesses after the current one
+        var mm = task.Mm;
+        int shift = _k.PageShift;
+        if (c.Ahead == 0 && left >= 1)
+        {
+            c.Next1 = DrawnAccess.Draw(c.Gen, c.Gen.Index, task.Rng);
+            c.Ahead = 1;
+            _mmu.PrefetchPte(mm, c.Base + ((ulong)c.Next1.Page << shift));
+        }
+        if (c.Ahead == 1 && left >= 2)
+        {
+            c.Next2 = DrawnAccess.Draw(c.Gen, c.Gen.Index + 1, c.Next1.Rng);
+            c.Ahead = 2;
+            _mmu.PrefetchPte(mm, c.Base + ((ulong)c.Next2.Page << shift));
+            PrefetchTarget(mm, c.Base + ((ulong)c.Next1.Page << shift), c.Next1.Write);
+        }
+    }
+
+    /// <summary>Prefetches what the access to <paramref name="address"/> will touch behind its PTE: a present
+    /// page's frame when it writes, a swapped-out page's swap slot. Reads only.</summary>
+    private void PrefetchTarget(MmStruct mm, ulong address, bool write)
+    {
+        int table = _mmu.LeafTable(mm, address, out int slot);
+        if (table < 0) return;
+        ulong pte = _k.Tables.Entry(table, slot);
+        if ((pte & Pte.Present) != 0)
+        {
+            if (write && (pte & Pte.Special) == 0) _k.Phys.PrefetchFrame(Pte.Pfn(pte));
+        }
+        else if (Pte.IsSwap(pte)) _k.Swap.Prefetch((int)Pte.Pfn(pte));
     }
 
     /// <summary>

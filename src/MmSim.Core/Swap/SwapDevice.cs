@@ -73,6 +73,13 @@ public sealed class SwapDevice
         return -1;
     }
 
+    /// <summary>Asks the CPU for a slot's cache line ahead of its use (no effect on the simulation).</summary>
+    public unsafe void Prefetch(int slot)
+    {
+        if (System.Runtime.Intrinsics.X86.Sse.IsSupported && (uint)slot < (uint)_slots.Length)
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(System.Runtime.CompilerServices.Unsafe.AsPointer(ref _slots[slot]));
+    }
+
     public int Count(int slot) => _slots[slot].Count;
     public bool HasCache(int slot) => _slots[slot].HasCache;
     public bool InUse(int slot) => _slots[slot].Count > 0 || _slots[slot].HasCache;
