@@ -13,6 +13,9 @@ public sealed partial class PhysicalMemory
     /// buddy block, or Allocated.</summary>
     public Frame[] Frames { get; }
 
+    /// <summary>The frames' list links (buddy free lists, LRU lists), index = pfn.</summary>
+    public FrameLink[] Links { get; }
+
     /// <summary>Populated zones, in <see cref="ZoneType"/> order.</summary>
     public IReadOnlyList<Zone> Zones { get; }
 
@@ -74,6 +77,7 @@ public sealed partial class PhysicalMemory
 
         var boot = BootMemory.Build(cfg);
         Frames = boot.Frames;
+        Links = boot.Links;
         _zones = boot.AllZones;
         Reserved = boot.Reserved;
         _dma32StartPfn = boot.Dma32StartPfn;
@@ -213,11 +217,8 @@ public sealed partial class PhysicalMemory
         return a;
     }
 
-    /// <summary>The zone a pfn belongs to (<c>page_zone</c>). Holes outside every zone's span (page 0, the top
-    /// firmware area) are attributed to the zone whose address range holds them, or the highest populated zone below.</summary>
-    /// <summary>The zone type holding <paramref name="pfn"/>, without a bounds check (hot path: LRU accounting).</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     /// <summary>Asks the CPU for a frame's cache line ahead of its use (no effect on the simulation).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public unsafe void PrefetchFrame(long pfn)
     {
         var frames = Frames;
@@ -225,6 +226,10 @@ public sealed partial class PhysicalMemory
             System.Runtime.Intrinsics.X86.Sse.Prefetch0(System.Runtime.CompilerServices.Unsafe.AsPointer(ref frames[pfn]));
     }
 
+    /// <summary>The zone a pfn belongs to (<c>page_zone</c>). Holes outside every zone's span (page 0, the top
+    /// firmware area) are attributed to the zone whose address range holds them, or the highest populated zone below.</summary>
+    /// <summary>The zone type holding <paramref name="pfn"/>, without a bounds check (hot path: LRU accounting).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public int ZoneIndexOf(int pfn) => pfn < _dma32StartPfn ? _zoneIndex[0] : pfn < _normalStartPfn ? _zoneIndex[1] : _zoneIndex[2];
 
     public Zone ZoneOf(int pfn)

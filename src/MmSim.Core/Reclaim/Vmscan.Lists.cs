@@ -67,16 +67,19 @@ public sealed partial class Vmscan
         if (_k.Memcg is { } mc) return IsolateMemcg(mc, nrToScan, lru, sc); // memcg issue
         // Every zone is eligible for a movable allocation's reclaim: no need to look up each page's zone.
         bool anyZone = sc.ReclaimIdx >= ZoneType.Normal;
-        for (int p = lists.Tail(lru); p >= 0 && _isolated.Count < nrToScan;)
+        // First the pages, following the links alone (one dependent cache miss after another), each page's frame
+        // prefetched on the way; then off the list. Taking a page off does not change the links still to follow,
+        // so this isolates the same pages as unlinking them during the walk.
+        var links = _k.Links;
+        for (int p = lists.Tail(lru); p >= 0 && _isolated.Count < nrToScan; p = links[p].Prev)
         {
-            int prev = _k.Frames[p].Prev;
             if (anyZone || (int)_k.Phys.ZoneOf(p).Type <= (int)sc.ReclaimIdx)
             {
-                lists.Remove(p);
+                _k.Phys.PrefetchFrame(p);
                 _isolated.Add(p);
             }
-            p = prev;
         }
+        foreach (int p in _isolated) lists.Remove(p);
         return _isolated.Count;
     }
 

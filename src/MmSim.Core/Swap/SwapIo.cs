@@ -70,6 +70,7 @@ public sealed class SwapIo : IKernelThread
         while (_inFlight.Count > 0 && _inFlight.Peek().DoneAt <= now)
         {
             var (_, pages) = _inFlight.Dequeue();
+            foreach (int pfn in pages) _k.Phys.PrefetchFrame(pfn); // the request's frames, all misses at once
             foreach (int pfn in pages)
             {
                 ref var f = ref _k.Frames[pfn];
