@@ -34,7 +34,7 @@ internal static class BootMemory
     {
         long ps = cfg.PageSize;
         int n = checked((int)(cfg.MemoryBytes / ps));
-        var frames = new Frame[n];
+        var frames = HostHugePages.Allocate<Frame>(n);
         frames.AsSpan().Fill(FreeFrame);
         var links = new FrameLink[n];
         links.AsSpan().Fill(FrameLink.None);

@@ -26,7 +26,9 @@ internal sealed class StepCursor
     /// <see cref="StepExecutor"/>'s DoAccess. Valid while <see cref="Gen"/> and the task's stream are not used
     /// otherwise, which only DoAccess does.</summary>
     public int Ahead;
-    public DrawnAccess Next1, Next2;
+    /// <summary>The drawn accesses, a ring of two: the next is at <see cref="AheadFirst"/>.</summary>
+    public DrawnPair Drawn;
+    public int AheadFirst;
     /// <summary>The read-ahead state of the file a read_file step opened.</summary>
     public PageCache.RaState? Ra;
     /// <summary>A trace step's open trace, whether the store of an M record is still to do (at <see cref="Base"/>),
@@ -40,7 +42,7 @@ internal sealed class StepCursor
         Step = step;
         Started = false;
         Position = End = Stride = Pages = 0;
-        Ahead = 0;
+        Ahead = AheadFirst = 0;
         Base = 0;
         Ra = null;
         Trace?.Dispose();
@@ -59,11 +61,17 @@ internal struct DrawnAccess
     public bool Write;
     public Pcg32 Rng;
 
-    /// <summary>Draws access number <paramref name="index"/> from a copy of <paramref name="rng"/>.</summary>
-    public static DrawnAccess Draw(in AccessGenerator gen, long index, in Pcg32 rng)
+    /// <summary>Draws access number <paramref name="index"/> from a copy of <paramref name="rng"/>, in place
+    /// (no struct copies on the hot path).</summary>
+    public void Draw(in AccessGenerator gen, long index, in Pcg32 rng)
     {
-        var d = new DrawnAccess { Rng = rng };
-        d.Page = gen.Draw(index, ref d.Rng, out d.Write);
-        return d;
+        Rng = rng;
+        Page = gen.Draw(index, ref Rng, out Write);
     }
+}
+
+[System.Runtime.CompilerServices.InlineArray(2)]
+internal struct DrawnPair
+{
+    private DrawnAccess _first;
 }

@@ -232,7 +232,7 @@ public sealed partial class StepExecutor
             Start(task, c, now);
             c.Position = 0;
             c.End = a.Count;
-            c.Ahead = 0;
+            c.Ahead = c.AheadFirst = 0;
             if (a.Region is not null)
             {
                 var vma = Region(task, a.Region, ref now);
@@ -257,11 +257,12 @@ public sealed partial class StepExecutor
                 bool w;
                 if (c.Ahead > 0)
                 {
-                    page = c.Next1.Page;
-                    w = c.Next1.Write;
+                    ref var next = ref c.Drawn[c.AheadFirst];
+                    page = next.Page;
+                    w = next.Write;
                     c.Gen.Skip();
-                    task.Rng = c.Next1.Rng;
-                    c.Next1 = c.Next2;
+                    task.Rng = next.Rng;
+                    c.AheadFirst ^= 1;
                     c.Ahead--;
                 }
                 else page = c.Gen.NextPage(ref task.Rng, out w);
@@ -291,18 +292,20 @@ public sealed partial class StepExecutor
         long left = c.End - c.Position - 1; // accesses after the current one
         var mm = task.Mm;
         int shift = _k.PageShift;
+        ref var next1 = ref c.Drawn[c.AheadFirst];
         if (c.Ahead == 0 && left >= 1)
         {
-            c.Next1 = DrawnAccess.Draw(c.Gen, c.Gen.Index, task.Rng);
+            next1.Draw(c.Gen, c.Gen.Index, task.Rng);
             c.Ahead = 1;
-            _mmu.PrefetchPte(mm, c.Base + ((ulong)c.Next1.Page << shift));
+            _mmu.PrefetchPte(mm, c.Base + ((ulong)next1.Page << shift));
         }
         if (c.Ahead == 1 && left >= 2)
         {
-            c.Next2 = DrawnAccess.Draw(c.Gen, c.Gen.Index + 1, c.Next1.Rng);
+            ref var next2 = ref c.Drawn[c.AheadFirst ^ 1];
+            next2.Draw(c.Gen, c.Gen.Index + 1, next1.Rng);
             c.Ahead = 2;
-            _mmu.PrefetchPte(mm, c.Base + ((ulong)c.Next2.Page << shift));
-            PrefetchTarget(mm, c.Base + ((ulong)c.Next1.Page << shift), c.Next1.Write);
+            _mmu.PrefetchPte(mm, c.Base + ((ulong)next2.Page << shift));
+            PrefetchTarget(mm, c.Base + ((ulong)next1.Page << shift), next1.Write);
         }
     }
 

@@ -29,8 +29,8 @@ public sealed class SwapDevice
     {
         if (pages > int.MaxValue) throw new InputException("machine", 0, "swap is too large for the model (at most 2^31 pages)");
         long n = Math.Max(0, pages);
-        _slots = new Slot[n];
-        for (long i = 0; i < n; i++) _slots[i].CachePfn = -1;
+        _slots = Physical.HostHugePages.Allocate<Slot>((int)n);
+        _slots.AsSpan().Fill(new Slot { CachePfn = -1 });
         _used = new ulong[(n + 63) / 64];
         if (n > 0) _used[0] |= 1;
         // Bits past the end count as used so the search never returns them.
