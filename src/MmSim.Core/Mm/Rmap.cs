@@ -76,8 +76,8 @@ public sealed class Rmap
     }
 
     /// <summary>
-    /// Asks the CPU for the cache line of the PTE mapping an anonymous page (in the first address space of its
-    /// family), without reading it. Reclaim does this for a whole isolated batch before checking the pages one
+    /// Asks the CPU for the cache line of the PTE mapping an anonymous page (where the fault handler last mapped
+    /// it, <see cref="Frame.PteTableHint"/>), without reading it. Reclaim does this for a whole isolated batch before checking the pages one
     /// by one, so the batch's page-table misses are in flight together rather than one after another.
     /// No effect on the simulation.
     /// </summary>
@@ -85,10 +85,8 @@ public sealed class Rmap
     {
         ref var f = ref _k.Frames[pfn];
         if ((f.Flags & (uint)FrameFlags.Anon) == 0 || f.Owner < 0) return;
-        var family = _k.AnonVmas[f.Owner];
-        if (family.Count == 0) return;
-        int table = _pt.Walk(family[0], (ulong)SwapSlotBits.Vpn(f) << _k.PageShift, out int slot);
-        if (table >= 0) _k.Tables.Prefetch(table, slot);
+        // Where the fault handler mapped it: a hint only (a wrong one just prefetches a useless line).
+        _k.Tables.Prefetch(f.PteTableHint, f.PteSlotHint);
     }
 
     /// <summary>Collects the mappings (for tests and inspection; reclaim uses the visitors below).</summary>

@@ -46,7 +46,7 @@ public sealed class PageTablePool
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public unsafe void Prefetch(int id, int slot)
     {
-        if (!Sse.IsSupported) return;
+        if (!Sse.IsSupported || (uint)id >= (uint)_next) return;
         ulong[] t = _tables[id];
         byte* header = (byte*)Unsafe.As<ulong[], nint>(ref t);
         Sse.Prefetch0(header);

@@ -22,6 +22,9 @@ public struct Frame
     public int MapCount;
     /// <summary>What was last written to the page (a content token), so tests can check nothing is lost.</summary>
     public int Content;
+    /// <summary>Where the fault handler last set a PTE to this anonymous page (page-table pool id and slot): a
+    /// hint for prefetching the PTE ahead of the rmap walk, never used to find or change a mapping.</summary>
+    public int PteTableHint, PteSlotHint;
 }
 
 /// <summary>
