@@ -26,6 +26,8 @@ public sealed class FaultHandler
     /// <summary>The swap side (set by the machine once it exists: swap and the fault handler refer to each other).</summary>
     public Swap.SwapOps SwapOps { set => _swap = value; }
     private readonly Paging.PageTablePool _pool;
+    /// <summary>The leaf table of the fault being handled (for the frames' PTE hints).</summary>
+    private int _table;
     private readonly int _shift;
 
     public FaultHandler(Kernel kernel, PageTableOps pageTables, Filemap filemap, Readahead readahead)
@@ -56,6 +58,7 @@ public sealed class FaultHandler
 
         int table = _pt.WalkAlloc(mm, address, out int slot);
         if (table < 0) return new(FaultOutcome.Oom, FaultKind.None, 0, 0);
+        _table = table;
         var t = _pool[table];
         ulong pte = t[slot];
         FaultResult r;
@@ -120,6 +123,7 @@ public sealed class FaultHandler
         f.Index = (long)(address >> _shift);
         f.MapCount = 1;
         f.Content = content;
+        (f.PteTableHint, f.PteSlotHint) = (_table, slot);
         t[slot] = Pte.Make(pfn, LeafFlags(vma, true));
         _k.Lru.Add(pfn);
         _k.NrAnonMapped++;
@@ -161,6 +165,7 @@ public sealed class FaultHandler
             f.Owner = mm.AnonVma;
             f.Index = (long)(address >> _shift);
             Swap.SwapSlotBits.SetSlot(ref f, sslot);
+            (f.PteTableHint, f.PteSlotHint) = (_table, slot);
         }
         if ((vma.Flags & VmFlags.Locked) != 0) f.Flags |= (uint)(FrameFlags.Mlocked | FrameFlags.Unevictable);
         mm.RssAnon++;

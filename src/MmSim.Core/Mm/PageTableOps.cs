@@ -87,7 +87,7 @@ public sealed class PageTableOps
         int table = mm.PgdTable;
         for (int level = 0; level < _layout.Levels - 1; level++)
         {
-            ulong entry = _pool[table][_layout.Index(address, level)];
+            ulong entry = _pool.Entry(table, _layout.Index(address, level));
             if ((entry & Pte.Present) == 0) return -1;
             table = (int)Pte.Pfn(entry);
         }

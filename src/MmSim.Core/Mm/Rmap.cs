@@ -27,7 +27,7 @@ public sealed class Rmap
     /// <summary>What rmap_walk calls for each PTE mapping the page (rmap_walk_control.rmap_one).</summary>
     private interface IRmapOne
     {
-        void Visit(MmStruct mm, Vma vma, Span<ulong> table, int slot, ulong address);
+        void Visit(MmStruct mm, Vma vma, ref ulong pte, int slot, ulong address);
     }
 
     /// <summary>
@@ -69,10 +69,24 @@ public sealed class Rmap
     {
         int table = _pt.Walk(mm, address, out int slot);
         if (table < 0) return;
-        var t = _k.Tables[table];
-        ulong pte = t[slot];
+        ref ulong entry = ref _k.Tables.Entry(table, slot);
+        ulong pte = entry;
         if ((pte & Pte.Present) == 0 || (pte & Pte.Special) != 0 || Pte.Pfn(pte) != pfn) return;
-        one.Visit(mm, vma, t, slot, address);
+        one.Visit(mm, vma, ref entry, slot, address);
+    }
+
+    /// <summary>
+    /// Asks the CPU for the cache line of the PTE mapping an anonymous page (where the fault handler last mapped
+    /// it, <see cref="Frame.PteTableHint"/>), without reading it. Reclaim does this for a whole isolated batch before checking the pages one
+    /// by one, so the batch's page-table misses are in flight together rather than one after another.
+    /// No effect on the simulation.
+    /// </summary>
+    public void PrefetchPte(int pfn)
+    {
+        ref var f = ref _k.Frames[pfn];
+        if ((f.Flags & (uint)FrameFlags.Anon) == 0 || f.Owner < 0) return;
+        // Where the fault handler mapped it: a hint only (a wrong one just prefetches a useless line).
+        _k.Tables.Prefetch(f.PteTableHint, f.PteSlotHint);
     }
 
     /// <summary>Collects the mappings (for tests and inspection; reclaim uses the visitors below).</summary>
@@ -86,7 +100,7 @@ public sealed class Rmap
     private struct Collect : IRmapOne
     {
         public List<Mapping> Found;
-        public void Visit(MmStruct mm, Vma vma, Span<ulong> table, int slot, ulong address) =>
+        public void Visit(MmStruct mm, Vma vma, ref ulong pte, int slot, ulong address) =>
             Found.Add(new Mapping(mm, vma, slot, address));
     }
 
@@ -108,12 +122,12 @@ public sealed class Rmap
         public int Young;
         public VmFlags VmFlags;
 
-        public void Visit(MmStruct mm, Vma vma, Span<ulong> table, int slot, ulong address)
+        public void Visit(MmStruct mm, Vma vma, ref ulong pte, int slot, ulong address)
         {
             VmFlags |= vma.Flags;
-            if ((table[slot] & Pte.Accessed) != 0)
+            if ((pte & Pte.Accessed) != 0)
             {
-                table[slot] &= ~Pte.Accessed;
+                pte &= ~Pte.Accessed;
                 Young++;
             }
         }
@@ -145,10 +159,10 @@ public sealed class Rmap
         public int Pfn, Slot, Removed;
         public bool Anon;
 
-        public void Visit(MmStruct mm, Vma vma, Span<ulong> t, int slot, ulong address)
+        public void Visit(MmStruct mm, Vma vma, ref ulong entry, int slot, ulong address)
         {
             ref var f = ref K.Frames[Pfn];
-            ulong pte = t[slot];
+            ulong pte = entry;
             if ((pte & Pte.Dirty) != 0 && (f.Flags & (uint)FrameFlags.Dirty) == 0)
             {
                 if (Anon) f.Flags |= (uint)FrameFlags.Dirty;
@@ -159,14 +173,14 @@ public sealed class Rmap
             Removed++;
             if (Anon)
             {
-                t[slot] = Pte.MakeSwap(Slot);
+                entry = Pte.MakeSwap(Slot);
                 K.Swap.Dup(Slot);
                 mm.RssAnon--;
                 mm.SwapEnts++;
             }
             else
             {
-                t[slot] = 0;
+                entry = 0;
                 mm.RssFile--;
             }
         }

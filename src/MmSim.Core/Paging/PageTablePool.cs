@@ -1,3 +1,8 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
+
 namespace MmSim.Paging;
 
 /// <summary>
@@ -34,8 +39,28 @@ public sealed class PageTablePool
     /// <summary>The entries of table <paramref name="id"/> (valid until the next <see cref="Add"/>).</summary>
     public Span<ulong> this[int id] => _entries.AsSpan(id << _shift, _perTable);
 
-    /// <summary>Entry <paramref name="index"/> of table <paramref name="id"/>: the walk's one load per level.</summary>
-    public ref ulong Entry(int id, int index) => ref _entries[(id << _shift) + index];
+    /// <summary>
+    /// Entry <paramref name="index"/> of table <paramref name="id"/>: the walk's one load per level, without a
+    /// bounds check (the hot paths' indices are masked to the table size and their ids are live tables).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref ulong Entry(int id, int index)
+    {
+        Debug.Assert((uint)id < (uint)_next && (uint)index < (uint)_perTable);
+        return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_entries), (id << _shift) + index);
+    }
+
+    /// <summary>
+    /// Asks the CPU to bring in, ahead of its use, the cache line of an entry. The address comes from the
+    /// reference itself: dereferencing it here would wait for the very miss this is meant to start (and a move by
+    /// the GC in between only makes the hint useless). No effect on the simulation.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void Prefetch(int id, int index)
+    {
+        if (!Sse.IsSupported || (uint)id >= (uint)_next) return;
+        Sse.Prefetch0(Unsafe.AsPointer(ref Entry(id, index)));
+    }
 
     public int FrameOf(int id) => _frames[id];
 

@@ -13,6 +13,9 @@ public sealed partial class PhysicalMemory
     /// buddy block, or Allocated.</summary>
     public Frame[] Frames { get; }
 
+    /// <summary>The frames' list links (buddy free lists, LRU lists), index = pfn.</summary>
+    public FrameLink[] Links { get; }
+
     /// <summary>Populated zones, in <see cref="ZoneType"/> order.</summary>
     public IReadOnlyList<Zone> Zones { get; }
 
@@ -74,6 +77,7 @@ public sealed partial class PhysicalMemory
 
         var boot = BootMemory.Build(cfg);
         Frames = boot.Frames;
+        Links = boot.Links;
         _zones = boot.AllZones;
         Reserved = boot.Reserved;
         _dma32StartPfn = boot.Dma32StartPfn;
@@ -211,6 +215,15 @@ public sealed partial class PhysicalMemory
         var a = new long[ZoneTypes.Count];
         for (int t = 0; t < ZoneTypes.Count; t++) a[t] = _zones[t].WatermarkHigh + _zones[t].WatermarkBoost;
         return a;
+    }
+
+    /// <summary>Asks the CPU for a frame's cache line ahead of its use (no effect on the simulation).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public unsafe void PrefetchFrame(long pfn)
+    {
+        var frames = Frames;
+        if (System.Runtime.Intrinsics.X86.Sse.IsSupported && (ulong)pfn < (ulong)frames.Length)
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(System.Runtime.CompilerServices.Unsafe.AsPointer(ref frames[pfn]));
     }
 
     /// <summary>The zone a pfn belongs to (<c>page_zone</c>). Holes outside every zone's span (page 0, the top

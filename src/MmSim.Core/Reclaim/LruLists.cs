@@ -6,7 +6,7 @@ namespace MmSim.Reclaim;
 
 /// <summary>
 /// The LRU lists of the (single-node, root-memcg) lruvec: intrusive doubly linked lists threaded through
-/// <see cref="Frame.Prev"/>/<see cref="Frame.Next"/>. Pages are added at the head and scanned from the tail, as in
+/// <see cref="FrameLink.Prev"/>/<see cref="FrameLink.Next"/>. Pages are added at the head and scanned from the tail, as in
 /// the kernel. The list a frame is on is kept in its flags (bits 8..10) next to PG_lru.
 /// </summary>
 public sealed class LruLists
@@ -15,6 +15,7 @@ public sealed class LruLists
     private const uint ListMask = 7u << ListShift;
 
     private readonly Frame[] _frames;
+    private readonly FrameLink[] _links;
     private readonly VmEventCounters _events;
     private readonly int[] _head = new int[5];
     private readonly int[] _tail = new int[5];
@@ -27,6 +28,7 @@ public sealed class LruLists
     {
         _phys = phys;
         _frames = phys.Frames;
+        _links = phys.Links;
         _events = events;
         Array.Fill(_head, -1);
         Array.Fill(_tail, -1);
@@ -75,11 +77,12 @@ public sealed class LruLists
     private void AddTo(int pfn, LruList list)
     {
         ref var f = ref _frames[pfn];
+        ref var link = ref _links[pfn];
         int l = (int)list;
         f.Flags = (f.Flags & ~ListMask) | ((uint)l << ListShift) | (uint)FrameFlags.Lru;
-        f.Prev = -1;
-        f.Next = _head[l];
-        if (_head[l] >= 0) _frames[_head[l]].Prev = pfn;
+        link.Prev = -1;
+        link.Next = _head[l];
+        if (_head[l] >= 0) _links[_head[l]].Prev = pfn;
         else _tail[l] = pfn;
         _head[l] = pfn;
         _size[l]++;
@@ -95,11 +98,12 @@ public sealed class LruLists
     {
         Remove(pfn);
         ref var f = ref _frames[pfn];
+        ref var link = ref _links[pfn];
         int l = (int)list;
         f.Flags = (f.Flags & ~ListMask) | ((uint)l << ListShift) | (uint)FrameFlags.Lru;
-        f.Next = -1;
-        f.Prev = _tail[l];
-        if (_tail[l] >= 0) _frames[_tail[l]].Next = pfn;
+        link.Next = -1;
+        link.Prev = _tail[l];
+        if (_tail[l] >= 0) _links[_tail[l]].Next = pfn;
         else _head[l] = pfn;
         _tail[l] = pfn;
         _size[l]++;
@@ -113,9 +117,10 @@ public sealed class LruLists
         ref var f = ref _frames[pfn];
         if ((f.Flags & (uint)FrameFlags.Lru) == 0) return;
         int l = (int)((f.Flags & ListMask) >> ListShift);
-        if (f.Prev >= 0) _frames[f.Prev].Next = f.Next; else _head[l] = f.Next;
-        if (f.Next >= 0) _frames[f.Next].Prev = f.Prev; else _tail[l] = f.Prev;
-        f.Prev = f.Next = -1;
+        ref var link = ref _links[pfn];
+        if (link.Prev >= 0) _links[link.Prev].Next = link.Next; else _head[l] = link.Next;
+        if (link.Next >= 0) _links[link.Next].Prev = link.Prev; else _tail[l] = link.Prev;
+        link.Prev = link.Next = -1;
         f.Flags &= ~((uint)FrameFlags.Lru | ListMask);
         _size[l]--;
         _zoneSize[l * 4 + _phys.ZoneIndexOf(pfn)]--;
@@ -164,10 +169,10 @@ public sealed class LruLists
         {
             long n = 0;
             int prev = -1;
-            for (int p = _head[l]; p >= 0; p = _frames[p].Next)
+            for (int p = _head[l]; p >= 0; p = _links[p].Next)
             {
                 ref var f = ref _frames[p];
-                if (f.Prev != prev) throw new InvalidOperationException($"LRU {(LruList)l}: broken back link at pfn {p}");
+                if (_links[p].Prev != prev) throw new InvalidOperationException($"LRU {(LruList)l}: broken back link at pfn {p}");
                 if ((f.Flags & (uint)FrameFlags.Lru) == 0 || (int)((f.Flags & ListMask) >> ListShift) != l)
                     throw new InvalidOperationException($"LRU {(LruList)l}: pfn {p} is linked but not flagged on it");
                 prev = p;

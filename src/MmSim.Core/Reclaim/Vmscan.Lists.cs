@@ -28,6 +28,7 @@ public sealed partial class Vmscan
         SwapIo?.CompleteUntil(_k.Now + sc.CostNs);
         long taken = IsolateLruFolios(nrToScan, lru, sc);
         if (taken == 0) return 0;
+        PrefetchPtes();
         _k.Events.Add(sc.IsKswapd ? VmEvent.pgscan_kswapd : VmEvent.pgscan_direct, taken);
         _k.Events.Add(file ? VmEvent.pgscan_file : VmEvent.pgscan_anon, taken);
         sc.NrScanned += taken;
@@ -66,17 +67,27 @@ public sealed partial class Vmscan
         if (_k.Memcg is { } mc) return IsolateMemcg(mc, nrToScan, lru, sc); // memcg issue
         // Every zone is eligible for a movable allocation's reclaim: no need to look up each page's zone.
         bool anyZone = sc.ReclaimIdx >= ZoneType.Normal;
-        for (int p = lists.Tail(lru); p >= 0 && _isolated.Count < nrToScan;)
+        // First the pages, following the links alone (one dependent cache miss after another), each page's frame
+        // prefetched on the way; then off the list. Taking a page off does not change the links still to follow,
+        // so this isolates the same pages as unlinking them during the walk.
+        var links = _k.Links;
+        for (int p = lists.Tail(lru); p >= 0 && _isolated.Count < nrToScan; p = links[p].Prev)
         {
-            int prev = _k.Frames[p].Prev;
             if (anyZone || (int)_k.Phys.ZoneOf(p).Type <= (int)sc.ReclaimIdx)
             {
-                lists.Remove(p);
+                _k.Phys.PrefetchFrame(p);
                 _isolated.Add(p);
             }
-            p = prev;
         }
+        foreach (int p in _isolated) lists.Remove(p);
         return _isolated.Count;
+    }
+
+    /// <summary>The batch's PTEs are read by folio_referenced one page after another: start all their cache
+    /// misses now (the kernel's batch of SWAP_CLUSTER_MAX isolated folios gives the same chance).</summary>
+    private void PrefetchPtes()
+    {
+        foreach (int pfn in _isolated) _rmap.PrefetchPte(pfn);
     }
 
     /// <summary>Puts a page back on the list its flags say (putback / move_folios_to_lru).</summary>
@@ -214,6 +225,7 @@ public sealed partial class Vmscan
         bool file = lru == LruList.ActiveFile;
         long taken = IsolateLruFolios(nrToScan, lru, sc);
         if (taken == 0) return;
+        PrefetchPtes();
         _k.Events.Add(VmEvent.pgrefill, taken);
         sc.CostNs += taken * ReclaimCosts.ScanNsPerPage;
         long rotated = 0, deactivated = 0;

@@ -232,6 +232,7 @@ public sealed partial class StepExecutor
             Start(task, c, now);
             c.Position = 0;
             c.End = a.Count;
+            c.Ahead = c.AheadFirst = 0;
             if (a.Region is not null)
             {
                 var vma = Region(task, a.Region, ref now);
@@ -252,9 +253,22 @@ public sealed partial class StepExecutor
             bool write = a.Write;
             if (a.Region is not null)
             {
-                long page = c.Gen.NextPage(ref task.Rng, out bool w);
+                long page;
+                bool w;
+                if (c.Ahead > 0)
+                {
+                    ref var next = ref c.Drawn[c.AheadFirst];
+                    page = next.Page;
+                    w = next.Write;
+                    c.Gen.Skip();
+                    task.Rng = next.Rng;
+                    c.AheadFirst ^= 1;
+                    c.Ahead--;
+                }
+                else page = c.Gen.NextPage(ref task.Rng, out w);
                 addr = c.Base + ((ulong)page << _k.PageShift);
                 write |= w;
+                DrawAhead(task, c);
             }
             var kind = a.Exec ? AccessKind.Exec : write ? AccessKind.Write : AccessKind.Read;
             c.Position++;
@@ -264,6 +278,49 @@ public sealed partial class StepExecutor
             if (now >= end || _k.PreemptRequested) return Continue;
         }
         return Finished;
+    }
+
+    /// <summary>
+    /// Keeps two accesses of a region access step drawn ahead (from copies of the task's random stream, which they
+    /// hand over when their turn comes, so the draws are exactly those made without looking
+    /// ahead). The newest one's PTE is prefetched; the one after this access, whose PTE was prefetched one access
+    /// earlier, has its frame (on a write) or its swap slot prefetched. This turns the dependent cache misses of
+    /// each access (PTE, then frame or swap slot) into misses in flight while earlier accesses run.
+    /// </summary>
+    private void DrawAhead(SimTask task, StepCursor c)
+    {
+        long left = c.End - c.Position - 1; // accesses after the current one
+        var mm = task.Mm;
+        int shift = _k.PageShift;
+        ref var next1 = ref c.Drawn[c.AheadFirst];
+        if (c.Ahead == 0 && left >= 1)
+        {
+            next1.Draw(c.Gen, c.Gen.Index, task.Rng);
+            c.Ahead = 1;
+            _mmu.PrefetchPte(mm, c.Base + ((ulong)next1.Page << shift));
+        }
+        if (c.Ahead == 1 && left >= 2)
+        {
+            ref var next2 = ref c.Drawn[c.AheadFirst ^ 1];
+            next2.Draw(c.Gen, c.Gen.Index + 1, next1.Rng);
+            c.Ahead = 2;
+            _mmu.PrefetchPte(mm, c.Base + ((ulong)next2.Page << shift));
+            PrefetchTarget(mm, c.Base + ((ulong)next1.Page << shift), next1.Write);
+        }
+    }
+
+    /// <summary>Prefetches what the access to <paramref name="address"/> will touch behind its PTE: a present
+    /// page's frame when it writes, a swapped-out page's swap slot. Reads only.</summary>
+    private void PrefetchTarget(MmStruct mm, ulong address, bool write)
+    {
+        int table = _mmu.LeafTable(mm, address, out int slot);
+        if (table < 0) return;
+        ulong pte = _k.Tables.Entry(table, slot);
+        if ((pte & Pte.Present) != 0)
+        {
+            if (write && (pte & Pte.Special) == 0) _k.Phys.PrefetchFrame(Pte.Pfn(pte));
+        }
+        else if (Pte.IsSwap(pte)) _k.Swap.Prefetch((int)Pte.Pfn(pte));
     }
 
     /// <summary>

@@ -29,8 +29,8 @@ public sealed class SwapDevice
     {
         if (pages > int.MaxValue) throw new InputException("machine", 0, "swap is too large for the model (at most 2^31 pages)");
         long n = Math.Max(0, pages);
-        _slots = new Slot[n];
-        for (long i = 0; i < n; i++) _slots[i].CachePfn = -1;
+        _slots = Physical.HostHugePages.Allocate<Slot>((int)n);
+        _slots.AsSpan().Fill(new Slot { CachePfn = -1 });
         _used = new ulong[(n + 63) / 64];
         if (n > 0) _used[0] |= 1;
         // Bits past the end count as used so the search never returns them.
@@ -71,6 +71,13 @@ public sealed class SwapDevice
             w = w + 1 == words ? 0 : w + 1;
         }
         return -1;
+    }
+
+    /// <summary>Asks the CPU for a slot's cache line ahead of its use (no effect on the simulation).</summary>
+    public unsafe void Prefetch(int slot)
+    {
+        if (System.Runtime.Intrinsics.X86.Sse.IsSupported && (uint)slot < (uint)_slots.Length)
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(System.Runtime.CompilerServices.Unsafe.AsPointer(ref _slots[slot]));
     }
 
     public int Count(int slot) => _slots[slot].Count;

@@ -17,7 +17,9 @@ public sealed class SwapIo : IKernelThread
 {
     private readonly Kernel _k;
     /// <summary>Requests in flight, oldest first: the device serves them in order, so they also complete in order.</summary>
-    private readonly Queue<(long DoneAt, int[] Pages)> _inFlight = new();
+    private readonly Queue<(long DoneAt, int[] Pages, int Count)> _inFlight = new();
+    /// <summary>Page arrays of completed requests, reused by the next ones (no allocation per request).</summary>
+    private readonly Stack<int[]> _spare = new();
 
     public SwapIo(Kernel kernel) => _k = kernel;
 
@@ -49,7 +51,10 @@ public sealed class SwapIo : IKernelThread
             CompleteUntil(start);
         }
         long finish = Device.Submit(start, _k.Latency.SwapWriteNs);
-        _inFlight.Enqueue((finish, pages.ToArray()));
+        var copy = _spare.Count > 0 && _spare.Peek().Length >= pages.Count ? _spare.Pop()
+                 : new int[Math.Max(pages.Count, Reclaim.CostModel.SwapClusterMax)];
+        pages.CopyTo(copy);
+        _inFlight.Enqueue((finish, copy, pages.Count));
         Schedule?.Invoke(finish);
         return start;
     }
@@ -69,7 +74,9 @@ public sealed class SwapIo : IKernelThread
     {
         while (_inFlight.Count > 0 && _inFlight.Peek().DoneAt <= now)
         {
-            var (_, pages) = _inFlight.Dequeue();
+            var (_, array, count) = _inFlight.Dequeue();
+            var pages = array.AsSpan(0, count);
+            foreach (int pfn in pages) _k.Phys.PrefetchFrame(pfn); // the request's frames, all misses at once
             foreach (int pfn in pages)
             {
                 ref var f = ref _k.Frames[pfn];
@@ -87,6 +94,7 @@ public sealed class SwapIo : IKernelThread
                     _k.Events.Inc(VmEvent.pgrotated);
                 }
             }
+            _spare.Push(array);
         }
     }
 }

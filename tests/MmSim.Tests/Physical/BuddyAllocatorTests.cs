@@ -45,7 +45,7 @@ public class BuddyAllocatorTests
             m.FormatBuddyInfo().Split('\n')[1] + "\n");
         ref Frame f = ref m.Frames[b + 1];
         Assert.Equal((uint)FrameFlags.Allocated, f.Flags);
-        Assert.Equal((-1, -1, -1, 0L), (f.Owner, f.Prev, f.Next, f.Index));
+        Assert.Equal((-1, -1, -1, 0L), (f.Owner, m.Links[b + 1].Prev, m.Links[b + 1].Next, f.Index));
         Assert.Equal(3, m.Zones[1].AllocCount);
         Assert.Equal(m.TotalRamPages - 3, m.NrFreePages);
         m.CheckInvariants();

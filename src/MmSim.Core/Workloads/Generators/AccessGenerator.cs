@@ -48,9 +48,12 @@ public struct AccessGenerator
 
     /// <summary>The page index (0-based within the region) of the next access, and whether it writes.
     /// Call only while <see cref="HasNext"/>.</summary>
-    public long NextPage(ref Pcg32 rng, out bool write)
+    public long NextPage(ref Pcg32 rng, out bool write) => Draw(_index++, ref rng, out write);
+
+    /// <summary>Access number <paramref name="i"/>'s page and write decision, drawn from <paramref name="rng"/>
+    /// without moving the generator on (to look ahead; <see cref="Skip"/> moves it on).</summary>
+    public readonly long Draw(long i, ref Pcg32 rng, out bool write)
     {
-        long i = _index++;
         long page = _pattern switch
         {
             AccessPattern.Sequential => i % _pages,
@@ -60,4 +63,10 @@ public struct AccessGenerator
         write = _writeRatio >= 1 || (_writeRatio > 0 && rng.NextDouble() < _writeRatio);
         return page;
     }
+
+    /// <summary>The next access was drawn ahead with <see cref="Draw"/>: move on past it.</summary>
+    public void Skip() => _index++;
+
+    /// <summary>The number of the next access.</summary>
+    public readonly long Index => _index;
 }
