@@ -100,6 +100,14 @@ public sealed partial class TwinReport
             var ok = OomKillRx().Match(text);
             if (ok.Success) { events.Add(new EventReport(t, "oom", int.Parse(ok.Groups[1].Value), text)); continue; }
             if (text.Contains("invoked oom-killer")) { events.Add(new EventReport(t, "oom", 0, text)); continue; }
+            // The memory cgroup OOM killer's own lines (mem_cgroup_print_oom_meminfo, mem_cgroup_print_oom_group).
+            if (text.StartsWith("memory: usage ", StringComparison.Ordinal) || text.StartsWith("swap: usage ", StringComparison.Ordinal)
+                || text.StartsWith("Memory cgroup stats for ", StringComparison.Ordinal)
+                || (text.StartsWith("Tasks in ", StringComparison.Ordinal) && text.Contains("memory.oom.group")))
+            {
+                events.Add(new EventReport(t, "oom", 0, text));
+                continue;
+            }
             var sm = SegvRx().Match(text);
             if (sm.Success)
             {
