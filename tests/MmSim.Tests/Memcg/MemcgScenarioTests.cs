@@ -123,11 +123,13 @@ public class MemcgScenarioTests
         var db = Cg(r, "db");
         Assert.True((long)db.Files["memory.current"] >= 160L << 20);
         Assert.Equal(160L << 20, db.Stat["file"]);
-        // kswapd never goes below memory.low (balance_pgdat has no memcg_low_reclaim retry); only a direct
-        // reclaimer that got nothing at every priority does (do_try_to_free_pages), here 3 times, 61 pages. Linux 6.1
-        // in the twin: 0 low events (its direct reclaimers wait for swap writes instead: docs/twin.md).
-        Assert.Equal(3, db.Events["low"]);
-        Assert.Equal(61, db.Stat["pgscan"]);
+        // Protection held: reclaim never went below db's memory.low (no 'low' event, none of db's pages even
+        // scanned) while batch's pages went to swap; Linux 6.1 in the twin: the same (low 0). kswapd never goes
+        // below low (balance_pgdat has no memcg_low_reclaim retry), only a direct reclaimer that got nothing at
+        // every priority would (do_try_to_free_pages).
+        Assert.Equal(0, db.Events["low"]);
+        Assert.Equal(0, db.Stat["pgscan"]);
+        Assert.True(r.Vmstat["pgscan_kswapd"] > 0);
         Assert.True((long)Cg(r, "batch").Files["memory.swap.current"] > 0);
         Assert.True(r.Vmstat["pswpout"] > 0);
     }
