@@ -281,6 +281,9 @@ public class TwinTests
         Assert.True(db.Stat["file"] >= 160L << 20, $"db file {db.Stat["file"]}");
         Assert.True((long)RealCg(cmp, "batch").Files["memory.swap.current"] > 0);
         Assert.NotEqual(TwinComparison.Differs, RowOf(cmp, "db: memory.current kB").Verdict);
+        // Reclaim never went below db's memory.low on either side (the model's kswapd used to: docs/memcg.md).
+        Assert.Equal(0L, db.Events["low"]);
+        Assert.Equal(TwinComparison.Equal, RowOf(cmp, "db: memory.events low").Verdict);
     }
 
     [Theory]
