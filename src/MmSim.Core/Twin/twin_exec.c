@@ -548,17 +548,6 @@ static void child_main(struct proc *p)
     char path[300];
     long long min0, maj0;
     prctl(PR_SET_NAME, p->name, 0, 0, 0);            /* the kernel keeps 15 bytes: its log names the process */
-    if (p->cg >= 0) {
-        /* Into its cgroup before its first step (cgroup.procs takes the writer's pid): from here every page it
-           faults is charged there. What it had before (the harness's pages, shared copy-on-write) stays charged
-           where it was, as in the kernel, where charges never move in cgroup v2. */
-        snprintf(path, sizeof path, CGROOT "/%s/cgroup.procs", cgpaths[p->cg]);
-        int cfd = open(path, O_WRONLY);
-        char pid[24];
-        int n = snprintf(pid, sizeof pid, "%d", (int)getpid());
-        if (cfd < 0 || write(cfd, pid, n) != n) child_fail("cannot join the cgroup", path);
-        close(cfd);
-    }
     if (p->kubereq >= 0) {
         /* The kubelet's Burstable oom_score_adj (pkg/kubelet/qos/policy.go GetContainerOOMScoreAdjust):
            1000 - 1000 * request / capacity, int64 arithmetic, clamped to 3..999. */
@@ -579,6 +568,18 @@ static void child_main(struct proc *p)
     memset(regions, 0, sizeof regions);
     myidx = p->idx;
     baseline(p->idx, &min0, &maj0);
+    if (p->cg >= 0) {
+        /* Into its cgroup just before its first step (cgroup.procs takes the writer's pid): from here every page
+           it faults is charged there. The executor's own pages, copied and pre-faulted by baseline(), stay charged
+           where they were (the root cgroup), since charges never move with a task in cgroup v2: the cgroup holds
+           the scenario's pages, as the simulated one does. The write uses only pages already faulted. */
+        snprintf(path, sizeof path, CGROOT "/%s/cgroup.procs", cgpaths[p->cg]);
+        int cfd = open(path, O_WRONLY);
+        char pid[24];
+        int n = snprintf(pid, sizeof pid, "%d", (int)getpid());
+        if (cfd < 0 || write(cfd, pid, n) != n) child_fail("cannot join the cgroup", path);
+        close(cfd);
+    }
     run_process(p->idx, &steps[p->first], p->nsteps, min0, maj0);
 }
 
