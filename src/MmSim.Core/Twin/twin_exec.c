@@ -908,6 +908,26 @@ static void setup_cgroups(void)
     }
 }
 
+/* Waits (25 ms at a time, at most 1 s) until no cgroup's memory.current changes between two readings: a task
+   just reaped may still have memory being given back (seen once after a group OOM kill: the parent read 6 MB above
+   its children's sum), while the simulator frees a dead task's memory at once. Only with cgroups. */
+static void settle_cgroups(void)
+{
+    static long long last[MAXCGROUPS];
+    char path[300], buf[64];
+    for (int round = 0; ncgroups && round < 40; round++) {
+        int changed = 0;
+        for (int i = 0; i < ncgroups; i++) {
+            snprintf(path, sizeof path, CGROOT "/%s/memory.current", cgpaths[i]);
+            long long v = read_file(path, buf, sizeof buf) > 0 ? strtoll(buf, NULL, 10) : -1;
+            if (round == 0 || v != last[i]) changed = 1;
+            last[i] = v;
+        }
+        if (!changed) return;
+        sleep_ns(25000000);
+    }
+}
+
 /* Each cgroup's memory files at the end of the run ("cgroup", "cgfile", "cgkv", "cgline" lines; docs/twin.md),
    and the machine's /proc/pressure/memory ("pressure" lines). */
 static void report_cgroups(void)
@@ -1034,6 +1054,7 @@ int main(int argc, char **argv)
 
     /* Every process has died or finished its steps: the end of the run, as the simulator's. */
     long long end = now_ns() - t0;
+    settle_cgroups();
     out = fopen(argv[2], "w");
     if (!out) die("cannot open the result device");
     struct utsname u;
