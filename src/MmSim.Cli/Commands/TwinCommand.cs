@@ -140,6 +140,24 @@ internal static class TwinText
         o.WriteLine("/proc/meminfo at the end:");
         foreach (var k in new[] { "MemTotal", "MemFree", "MemAvailable", "Cached", "AnonPages", "SwapTotal", "SwapFree" })
             o.WriteLine($"  {k,-16} {r.Meminfo.GetValueOrDefault(k)} kB");
+        if (r.Cgroups is { } cgroups)
+        {
+            // Issue 9: the cgroups as the VM's kernel printed their files at the end (bytes; memory.events).
+            int w = Math.Max(6, cgroups.Max(g => g.Path.Length) + 1);
+            o.WriteLine("memory cgroups at the end (bytes; memory.events; memory.pressure some total µs):");
+            o.WriteLine($"  {"path".PadRight(w)} {"memory.current",14} {"swap.current",12} {"low",5} {"high",6} {"max",5} {"oom",4} {"oom_kill",8} {"group_kill",10} {"some µs",10}");
+            foreach (var g in cgroups)
+            {
+                long E(string k) => g.Events.GetValueOrDefault(k);
+                o.WriteLine($"  {("/" + g.Path).PadRight(w)} {g.Files.GetValueOrDefault("memory.current"),14} {g.Files.GetValueOrDefault("memory.swap.current"),12} " +
+                            $"{E("low"),5} {E("high"),6} {E("max"),5} {E("oom"),4} {E("oom_kill"),8} {E("oom_group_kill"),10} {g.Pressure.Some.GetValueOrDefault("total"),10}");
+            }
+            if (r.Pods is { } pods)
+                foreach (var pod in pods)
+                    foreach (var ct in pod.Containers)
+                        o.WriteLine($"  pod {pod.Name} ({pod.QosClass}) container {ct.Name}: oom_score_adj {ct.OomScoreAdj}, {ct.State}" +
+                                    (ct.OomKill is { } k ? $", {k} OOM kill" : ""));
+        }
         var kernelEvents = r.Events.Where(e => e.Type is "oom_kill" or "oom" or "segv").ToList();
         if (kernelEvents.Count > 0)
         {

@@ -34,6 +34,9 @@ public sealed class MemCgroup
     public readonly List<SimTask> Tasks = new();
     /// <summary>Local counters (this cgroup's pages only): reclaim scans and steals, refaults.</summary>
     public long PgScan, PgSteal, RefaultAnon, RefaultFile;
+    /// <summary>Per-CPU memory of its children's statistics charged to this cgroup when they were made (memory.stat
+    /// <c>percpu</c>, in bytes) and the pages that charge took (part of memory.current and of <c>kernel</c>).</summary>
+    public long PercpuBytes, PercpuPages;
     /// <summary>Pressure stall information for memory.pressure.</summary>
     public readonly Psi.PsiGroup Psi = new();
     /// <summary>The spec's line, for messages.</summary>

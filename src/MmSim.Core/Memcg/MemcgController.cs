@@ -68,6 +68,7 @@ public sealed class MemcgController
             All.Add(cg);
             ByPath[spec.Path] = cg;
         }
+        ChargeChildrenPercpu(scenario.Machine.Cpus);
         // The kubelet's kubepods cgroup: memory.max = node capacity (MemTotal, no kube/system reserved).
         if (scenario.Pods.Count > 0 && ByPath.TryGetValue("kubepods", out var kubepods))
             kubepods.Memory.Max = kernel.Phys.TotalRamPages;
@@ -76,6 +77,35 @@ public sealed class MemcgController
             if (p.Pod is { } pod) p.OomScoreAdj = Kubelet.OomScoreAdj(pod.Qos, p.Container!.MemoryRequest ?? 0, capacity);
         _lruSize = new long[All.Count * 5];
         Tracker = new Psi.PsiTracker(this);
+    }
+
+    /// <summary>Per-CPU bytes of one memory cgroup's statistics on 6.1 x86-64 with one NUMA node: struct
+    /// memcg_vmstats_percpu and the node's lruvec_stats_percpu. Measured in the twin's VM: a parent's memory.stat
+    /// <c>percpu</c> is 5352 bytes per cgroup below it on one CPU (10704 with two children).</summary>
+    public const long MemcgPercpuBytesPerCpu = 5352;
+
+    /// <summary>
+    /// mem_cgroup_css_alloc allocates a new cgroup's statistics with set_active_memcg(parent): its per-CPU counters
+    /// (alloc_percpu_gfp(..., GFP_KERNEL_ACCOUNT) in mem_cgroup_alloc and alloc_mem_cgroup_per_node_info) are charged
+    /// to the <em>parent</em> (mm/percpu.c pcpu_memcg_pre_alloc_hook → obj_cgroup_charge: the bytes, in whole pages
+    /// from the parent's byte stock). So a parent holds a few pages its children do not: a pod whose memory.max
+    /// equals its only container's reaches its limit first (the twin's kernel logged oom_memcg=.../podshop, not
+    /// .../podshop/api). The root's children charge the root, which is not counted. Charged once, when the tree
+    /// is made; measured: 5352 bytes → 2 pages, 3 × 5352 → 4 pages.
+    /// </summary>
+    private void ChargeChildrenPercpu(int cpus)
+    {
+        foreach (var cg in All)
+        {
+            if (cg.Parent is not { IsRoot: false } parent) continue;
+            parent.PercpuBytes += MemcgPercpuBytesPerCpu * Math.Max(1, cpus);
+        }
+        foreach (var cg in All)
+        {
+            if (cg.PercpuBytes == 0) continue;
+            cg.PercpuPages = (cg.PercpuBytes + _k.PageSize - 1) / _k.PageSize;
+            cg.Memory.Charge(cg.PercpuPages);
+        }
     }
 
     /// <summary>Places a new task in its scenario cgroup (cgroup.procs), or with its parent for a forked child.</summary>
@@ -429,7 +459,7 @@ public sealed class MemcgController
         {
             if (m.IsRoot) continue;
             long sum = 0, swap = 0;
-            foreach (var d in m.Subtree()) { sum += local[d.Id]; swap += swapLocal[d.Id]; }
+            foreach (var d in m.Subtree()) { sum += local[d.Id] + d.PercpuPages; swap += swapLocal[d.Id]; }
             if (sum != m.Memory.Usage)
                 throw new InvalidOperationException($"memcg /{m.Path}: memory.current {m.Memory.Usage} pages but {sum} pages charged");
             if (swap != m.Swap.Usage)

@@ -59,14 +59,26 @@ public sealed partial class OomKiller
     private void KillWithGroup(SimTask victim, MemCgroup? domain, string prefix, string kind)
     {
         var group = OomGroupOf(victim, domain);
-        KillOne(victim, prefix, kind);
+        string line = KillOne(victim, prefix, kind);
         if (group is null) return;
         group.Event(MemcgEvent.OomGroupKill);
         _k.Log.Add(_k.Now, EventTypes.Oom, 0, $"Tasks in {group.KernelPath} are going to be killed due to memory.oom.group set");
         foreach (var t in _tasks())
         {
-            if (ReferenceEquals(t, victim) || !t.HasMm || t.OomScoreAdj == OomBadness.OOM_SCORE_ADJ_MIN) continue;
             if (t.Memcg is not { } c || !c.IsDescendantOf(group)) continue;
+            if (ReferenceEquals(t, victim))
+            {
+                // oom_kill_memcg_member does not skip the victim: __oom_kill_process runs on it again, and since it
+                // cannot have exited yet (the killer runs on, under oom_lock, in the charging task), find_lock_task_mm
+                // still finds its mm, so it is logged and counted a second time (oom_kill in vmstat and memory.events).
+                // The twin's kernel showed it: two tasks, oom_kill 3. On several CPUs the victim may exit first ("OOM
+                // victim ... is already exiting"), giving 2: twin compare allows one count per group kill.
+                _k.Log.Add(_k.Now, EventTypes.OomKill, victim.Pid, line);
+                _k.Events.Inc(VmEvent.oom_kill);
+                victim.Memcg?.Event(MemcgEvent.OomKill);
+                continue;
+            }
+            if (!t.HasMm || t.OomScoreAdj == OomBadness.OOM_SCORE_ADJ_MIN) continue;
             KillOne(t, prefix, kind);
         }
     }
@@ -87,13 +99,14 @@ public sealed partial class OomKiller
     }
 
     /// <summary>__oom_kill_process for one task: the kill line, SIGKILL, the reaper's line.</summary>
-    private void KillOne(SimTask victim, string prefix, string kind)
+    private string KillOne(SimTask victim, string prefix, string kind)
     {
         long now = _k.Now;
         var mm = victim.Mm;
         long kb = _k.PageSize / 1024;
-        _k.Log.Add(now, EventTypes.OomKill, victim.Pid, OomBadness.KilledLine(prefix, victim.Pid, victim.Comm,
-            mm.TotalVm * kb, mm.RssAnon * kb, mm.RssFile * kb, mm.RssShmem * kb, 0, mm.PgtablesBytes >> 10, victim.OomScoreAdj));
+        string line = OomBadness.KilledLine(prefix, victim.Pid, victim.Comm,
+            mm.TotalVm * kb, mm.RssAnon * kb, mm.RssFile * kb, mm.RssShmem * kb, 0, mm.PgtablesBytes >> 10, victim.OomScoreAdj);
+        _k.Log.Add(now, EventTypes.OomKill, victim.Pid, line);
         _k.Events.Inc(VmEvent.oom_kill);
         victim.Memcg?.Event(MemcgEvent.OomKill);
         victim.OomKilled = true;
@@ -101,6 +114,7 @@ public sealed partial class OomKiller
         _kill(victim, now, "SIGKILL", kind == "container" ? "killed by the memory cgroup OOM killer (container OOM kill)" : "killed by the OOM killer");
         _k.Log.Add(now, EventTypes.Oom, victim.Pid,
             $"oom_reaper: reaped process {victim.Pid} ({victim.Comm}), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB");
+        return line;
     }
 
     /// <summary>The global OOM killer's kill when cgroups exist: the victim's memory.events and memory.oom.group.</summary>

@@ -46,6 +46,18 @@ public sealed class PageCounter
         return true;
     }
 
+    /// <summary>page_counter_charge: adds <paramref name="nr"/> at every level, over max or not (charges that may
+    /// not fail, such as a kernel object's with __GFP_NOFAIL semantics or one made before any limit applies).</summary>
+    public void Charge(long nr)
+    {
+        for (var c = this; c is not null; c = c.Parent)
+        {
+            c.Usage += nr;
+            c.PropagateProtectedUsage(c.Usage);
+            if (c.Usage > c.Watermark) c.Watermark = c.Usage;
+        }
+    }
+
     /// <summary>page_counter_uncharge.</summary>
     public void Uncharge(long nr)
     {

@@ -96,12 +96,11 @@ public sealed class Kswapd : IKernelThread
         }
         bool raisePriority = sc.NrScanned < sc.NrToReclaim;
         if (raisePriority || sc.NrReclaimed == 0) _priority--;
-        if (_priority < 1 && _passReclaimed == 0 && _memcgLowSkipped && !_memcgLowReclaim)
-        {
-            // balance_pgdat: memory.low kept everything out of reach; retry the pass reclaiming below low.
-            _memcgLowReclaim = true;
-            _priority = ScanControl.DefPriority;
-        }
+        // No retry below memory.low here: balance_pgdat (6.1) never sets sc.memcg_low_reclaim, so kswapd leaves a
+        // cgroup within its effective low alone even when a whole pass freed nothing; only direct reclaim
+        // (do_try_to_free_pages, "Untapped cgroup reserves? Don't OOM, retry.") and memcg reclaim go below low.
+        // (Patches adding the retry to kswapd were proposed and not merged.) The twin showed it on
+        // memory-low-protection: the real db cgroup never counted a 'low' event, the model's kswapd counted 497.
         if (_priority < 1)
         {
             // The end of balance_pgdat: if it is still not balanced, kswapd_try_to_sleep will not sleep and the

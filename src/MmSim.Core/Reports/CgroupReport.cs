@@ -111,13 +111,15 @@ public sealed class CgroupReport
                 r.Events[MemCgroup.EventNames[e]] = cg.Events[e];
                 r.EventsLocal[MemCgroup.EventNames[e]] = cg.EventsLocal[e];
             }
-            long stackPages = Sum(stack), pgtPages = Sum(pgt);
+            long stackPages = Sum(stack), pgtPages = Sum(pgt), percpuPages = 0, percpuBytes = 0;
+            foreach (var d in cg.Subtree()) { percpuPages += d.PercpuPages; percpuBytes += d.PercpuBytes; }
             var st = r.Stat;
             st["anon"] = Sum(anon) * ps;
             st["file"] = Sum(file) * ps;
-            st["kernel"] = (stackPages + pgtPages) * ps;
+            st["kernel"] = (stackPages + pgtPages + percpuPages) * ps;
             st["kernel_stack"] = stackPages * ps;
             st["pagetables"] = pgtPages * ps;
+            st["percpu"] = percpuBytes;
             st["shmem"] = 0;
             st["file_mapped"] = Sum(mapped) * ps;
             st["file_dirty"] = Sum(dirty) * ps;

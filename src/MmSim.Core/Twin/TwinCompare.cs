@@ -81,6 +81,59 @@ public sealed class TwinComparison
         return pairs;
     }
 
+    /// <summary>memory.events oom_kill: exact, except that with a memory.oom.group kill the kernel may count the
+    /// group's chosen victim twice. oom_kill_process kills the victim (__oom_kill_process: oom_kill +1), then
+    /// oom_kill_memcg_member runs __oom_kill_process on every task of the group, the victim included; if the victim
+    /// still has its mm (find_lock_task_mm), it is counted and logged again, else "OOM victim ... is already
+    /// exiting". So two tasks give oom_kill 2 or 3; the row is <c>close</c> within one count per oom_group_kill.</summary>
+    public static string OomKillTolerance => "exact; ±1 per oom_group_kill (the group's victim may be counted twice)";
+    /// <summary>memory.events high, max and low: how many times depends on the charge batch (the kernel charges 64
+    /// pages at a time, MEMCG_CHARGE_BATCH) and on timing; the question is whether the cgroup was throttled, hit
+    /// its limit or had its protection broken at all.</summary>
+    public static string SeenTolerance => "both > 0 or both 0";
+    /// <summary>memory.current and memory.swap.current: the real cgroup is also charged for each process's executor
+    /// (its binary's copied pages, stack, buffers: about 1.5 MiB) and kernel objects (slab).</summary>
+    public static string CgroupMemoryTolerance => "5% or 2048 kB per process in it";
+
+    /// <summary>Per-cgroup rows for the cgroups both reports have (by path): memory.events oom_kill, oom_group_kill,
+    /// oom, high, max, low; memory.current and memory.swap.current at the end.</summary>
+    private static void CgroupRows(RunReport sim, TwinReport real, List<CompareRow> rows)
+    {
+        if (sim.Cgroups is null || real.Cgroups is null) return;
+        foreach (var sc in sim.Cgroups)
+        {
+            var rc = real.Cgroups.FirstOrDefault(c => c.Path == sc.Path);
+            if (rc is null) continue;
+            long Ev(CgroupReport c, string key) => c.Events.GetValueOrDefault(key);
+            string p = sc.Path;
+            long groups = Math.Max(Ev(sc, "oom_group_kill"), Ev(rc, "oom_group_kill"));
+            long sk = Ev(sc, "oom_kill"), rk = Ev(rc, "oom_kill");
+            rows.Add(new CompareRow($"{p}: memory.events oom_kill", sk, rk,
+                sk == rk ? Equal : groups > 0 && Math.Abs(sk - rk) <= groups ? Close : Differs, OomKillTolerance));
+            foreach (var key in new[] { "oom_group_kill", "oom" })
+            {
+                long a = Ev(sc, key), b = Ev(rc, key);
+                rows.Add(new CompareRow($"{p}: memory.events {key}", a, b, a == b ? Equal : Differs, "exact"));
+            }
+            foreach (var key in new[] { "high", "max", "low" })
+            {
+                long a = Ev(sc, key), b = Ev(rc, key);
+                rows.Add(new CompareRow($"{p}: memory.events {key}", a, b,
+                    a == b ? Equal : (a > 0) == (b > 0) ? Close : Differs, SeenTolerance));
+            }
+            long tasks = Math.Max(1, sim.Processes.Count(x => sc.Procs.Contains(x.Pid)) +
+                sim.Cgroups.Where(c => c.Path.StartsWith(p + "/", StringComparison.Ordinal)).Sum(c => c.Procs.Count));
+            foreach (var file in new[] { "memory.current", "memory.swap.current" })
+            {
+                long a = Bytes(sc.Files.GetValueOrDefault(file)) / 1024, b = Bytes(rc.Files.GetValueOrDefault(file)) / 1024;
+                string v = a == b ? Equal : Math.Abs(a - b) <= Math.Max(2048 * tasks, (long)(0.05 * Math.Max(a, b))) ? Close : Differs;
+                rows.Add(new CompareRow($"{p}: {file} kB", a, b, v, CgroupMemoryTolerance));
+            }
+        }
+    }
+
+    private static long Bytes(object? v) => v switch { long l => l, int i => i, _ => 0 };
+
     public static TwinComparison Build(RunReport sim, TwinReport real, int processes)
     {
         var rows = new List<CompareRow>();
@@ -109,6 +162,7 @@ public sealed class TwinComparison
             Num($"{name}: VmRSS kB", s.VmRSS, r.VmRSS, 2048, 0.05, RssTolerance);
             Num($"{name}: VmSwap kB", s.VmSwap, r.VmSwap, 2048, 0.05, RssTolerance);
         }
+        CgroupRows(sim, real, rows);
         long perProc = 512L * Math.Max(1, all);
         foreach (var (key, kind) in CounterRows)
         {

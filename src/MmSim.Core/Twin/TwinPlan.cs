@@ -56,9 +56,7 @@ public sealed class TwinPlan
             throw new InputException(src, m.Line, $"the twin's VM has at most {MaxCpus} CPUs, the scenario asks for {m.Cpus}");
         if (s.Processes.Count > MaxProcesses)
             throw new InputException(src, 0, $"the twin runs at most {MaxProcesses} processes, the scenario has {s.Processes.Count}");
-        if (s.Cgroups.Count > 0)
-            throw new InputException(src, s.Pods.Count > 0 ? s.Pods[0].Line : s.Cgroups.Min(c => c.Line),
-                "the twin does not create cgroups or pods yet: memory cgroups are only simulated (see docs/memcg.md)");
+        CheckCgroups(s);
         if (s.Files.Count > MaxFiles)
             throw new InputException(src, 0, $"the twin supports at most {MaxFiles} files, the scenario has {s.Files.Count}");
 
@@ -68,11 +66,15 @@ public sealed class TwinPlan
         // Children of fork steps take the simulated pids after the scenario's, in fork order (their Pcg32 stream).
         sb.Append($"nextpid {(s.Processes.Count == 0 ? 1000 : s.Processes.Max(p => p.Pid) + 1)}\n");
         for (int i = 0; i < s.Files.Count; i++) sb.Append($"file {i} {VmPath(i)}\n");
+        var cgIndex = EmitCgroups(s, sb);
         int total = 0;
         var ordered = s.Processes.Select((p, i) => (p, i)).OrderBy(x => x.p.StartAtNs).ToList();
         foreach (var (p, idx) in ordered)
         {
-            sb.Append($"proc {idx} {p.Pid} {p.StartAtNs} {p.OomScoreAdj} {p.Comm}\n");
+            sb.Append($"proc {idx} {p.Pid} {p.StartAtNs} {OomScoreAdjOf(p)} {p.Comm}\n");
+            if (p.Cgroup is { } cg) sb.Append($"cg {cgIndex[cg]}\n");
+            // A Burstable container's oom_score_adj depends on the node's capacity (MemTotal), read in the VM.
+            if (p.Pod is { Qos: QosClass.Burstable }) sb.Append($"kubereq {p.Container!.MemoryRequest ?? 0}\n");
             if (p.StartAfterIndex >= 0) sb.Append($"after {p.StartAfterIndex}\n"); // start_at is then a delay after it
             var slots = new Dictionary<string, int>();
             var lengths = new Dictionary<string, long>();
@@ -87,6 +89,68 @@ public sealed class TwinPlan
             throw new InputException(src, 0, $"the twin runs at most {MaxChildren} children of fork steps, the scenario may fork {forks}");
         return new TwinPlan { Scenario = s, Text = sb.ToString(), Files = s.Files };
     }
+
+    public const int MaxCgroups = 64;
+    public const int MaxCgroupPath = 150;
+
+    /// <summary>
+    /// What cgroup v2 lets the twin build: at most <see cref="MaxCgroups"/> cgroups, and no process in a cgroup that
+    /// has child cgroups. The memory controller must be enabled in a parent's cgroup.subtree_control for its
+    /// children to have memory files, and the kernel then refuses tasks in that parent (the "no internal process"
+    /// rule: cgroup_migrate_vet_dst returns -EBUSY when the destination's subtree_control is not empty).
+    /// </summary>
+    private static void CheckCgroups(Scenario s)
+    {
+        string src = s.SourceName;
+        if (s.Cgroups.Count > MaxCgroups)
+            throw new InputException(src, s.Cgroups[MaxCgroups].Line, $"the twin creates at most {MaxCgroups} cgroups, the scenario has {s.Cgroups.Count}");
+        foreach (var c in s.Cgroups)
+        {
+            if (c.Path.Length > MaxCgroupPath)
+                throw new InputException(src, c.Line, $"the twin takes cgroup paths of at most {MaxCgroupPath} characters: '{c.Path}'");
+            if (c.Path.Any(ch => ch is ' ' or '\n'))
+                throw new InputException(src, c.Line, $"the twin cannot create cgroup '{c.Path}': its path has a space");
+        }
+        var parents = new HashSet<string>(s.Cgroups.Select(c => c.Path).Where(p => p.Contains('/')).Select(p => p[..p.LastIndexOf('/')]), StringComparer.Ordinal);
+        foreach (var p in s.Processes)
+            if (p.Cgroup is { } cg && parents.Contains(cg))
+                throw new InputException(src, p.Line,
+                    $"the twin cannot place process '{p.Name}' in cgroup '{cg}': it has child cgroups, and cgroup v2 keeps " +
+                    "processes out of a cgroup whose children have the memory controller (the \"no internal process\" rule, " +
+                    $"cgroup_migrate_vet_dst: EBUSY). Put it in a leaf, e.g. '{cg}/{p.Name}'");
+    }
+
+    /// <summary>The cgroups in creation order (parents first, as the validator sorted them) with the memory files the
+    /// scenario sets; returns each path's index.</summary>
+    private static Dictionary<string, int> EmitCgroups(Scenario s, StringBuilder sb)
+    {
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var c in s.Cgroups)
+        {
+            int i = index[c.Path] = index.Count;
+            sb.Append($"cgroup {i} {c.Path}\n");
+            // page_counter_memparse rounds a byte value down to pages; the files are written as the scenario says.
+            if (c.Max is long max) sb.Append($"cgset {i} memory.max {max}\n");
+            // The kubelet's kubepods: memory.max = node capacity (MemTotal; no kube or system reserved).
+            else if (s.Pods.Count > 0 && c.FromPod && c.Path == "kubepods") sb.Append($"cgset {i} memory.max memtotal\n");
+            if (c.High is long high) sb.Append($"cgset {i} memory.high {high}\n");
+            if (c.Low != 0) sb.Append($"cgset {i} memory.low {(c.Low == long.MaxValue ? "max" : c.Low)}\n");
+            if (c.Min != 0) sb.Append($"cgset {i} memory.min {(c.Min == long.MaxValue ? "max" : c.Min)}\n");
+            if (c.SwapMax is long sm) sb.Append($"cgset {i} memory.swap.max {sm}\n");
+            if (c.OomGroup) sb.Append($"cgset {i} memory.oom.group 1\n");
+        }
+        return index;
+    }
+
+    /// <summary>The process's oom_score_adj: the scenario's, or the kubelet's for a pod's container (Guaranteed −997,
+    /// BestEffort 1000; Burstable is computed in the VM from its MemTotal, see the plan's <c>kubereq</c>).</summary>
+    private static int OomScoreAdjOf(ProcessSpec p) => p.Pod?.Qos switch
+    {
+        QosClass.Guaranteed => Memcg.Kubelet.GuaranteedOomScoreAdj,
+        QosClass.BestEffort => Memcg.Kubelet.BestEffortOomScoreAdj,
+        QosClass.Burstable => 999,
+        _ => p.OomScoreAdj,
+    };
 
     private static string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 

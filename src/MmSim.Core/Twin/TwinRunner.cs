@@ -19,6 +19,25 @@ public sealed class TwinResult
     public long HarnessMajflt { get; set; }
     public List<TwinProcess> Processes { get; } = new();
     public List<(long TimeNs, int Level, string Text)> Kmsg { get; } = new();
+    /// <summary>The scenario's cgroups at the end of the run, in creation order (parents first).</summary>
+    public List<TwinCgroup> Cgroups { get; } = new();
+    /// <summary>/proc/pressure/memory at the end (only with cgroups).</summary>
+    public List<string> Pressure { get; } = new();
+
+    /// <summary>One cgroup's memory files as the VM's kernel printed them.</summary>
+    public sealed class TwinCgroup
+    {
+        public int Index { get; set; }
+        public string Path { get; set; } = "";
+        /// <summary>Files of one value (memory.max, memory.current...): the text, a number or "max".</summary>
+        public OrderedDictionary<string, string> Files { get; } = new();
+        /// <summary>Files of "key value" lines (memory.events, memory.events.local, memory.stat, memory.swap.events).</summary>
+        public Dictionary<string, OrderedDictionary<string, long>> KeyValues { get; } = new();
+        public List<string> PressureLines { get; } = new();
+
+        public OrderedDictionary<string, long> Kv(string file) =>
+            KeyValues.TryGetValue(file, out var d) ? d : KeyValues[file] = new OrderedDictionary<string, long>();
+    }
     /// <summary>Wall time of the VM, boot to power-off.</summary>
     public TimeSpan Wall { get; set; }
     public bool Kvm { get; set; }
@@ -97,6 +116,19 @@ public sealed class TwinResult
                 case "status":
                     if (byIndex.TryGetValue((int)L(f[0]), out var proc)) proc.Status[f[1]] = L(f[2]);
                     break;
+                case "cgroup":
+                    r.Cgroups.Add(new TwinCgroup { Index = (int)L(f[0]), Path = rest[(f[0].Length + 1)..] });
+                    break;
+                case "cgfile":
+                    if (Cg(r, f[0]) is { } cf) cf.Files[f[1]] = string.Join(' ', f.Skip(2));
+                    break;
+                case "cgkv":
+                    if (Cg(r, f[0]) is { } ck) ck.Kv(f[1])[f[2]] = L(f[3]);
+                    break;
+                case "cgline":
+                    if (Cg(r, f[0]) is { } cl) cl.PressureLines.Add(string.Join(' ', f.Skip(2)));
+                    break;
+                case "pressure": r.Pressure.Add(rest); break;
                 case "kmsg":
                 {
                     var parts = rest.Split(' ', 3);
@@ -109,6 +141,12 @@ public sealed class TwinResult
         }
         if (!ended) throw new TwinException("the VM's result is incomplete (no 'end' line)");
         return r;
+    }
+
+    private static TwinCgroup? Cg(TwinResult r, string index)
+    {
+        int i = (int)L(index);
+        return r.Cgroups.FirstOrDefault(c => c.Index == i);
     }
 
     private static long L(string s) => long.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture);

@@ -28,7 +28,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -43,6 +45,9 @@
 #define MAXFILES 64
 #define PAGE 4096L
 #define IOBUF (128 * 1024)
+#define MAXCGROUPS 64
+#define MAXCGSETS 512
+#define CGROOT "/sys/fs/cgroup"
 
 enum kind {
     K_ALLOC = 1, K_TOUCH, K_ACCESS, K_ACCADDR, K_MAPFILE, K_READ, K_WRITE, K_FREE, K_MLOCK, K_SLEEP, K_FORK,
@@ -66,6 +71,8 @@ struct proc {
     long long start_ns;          /* with after >= 0: a delay after that process finished or died */
     int after;                   /* start_after: the scenario index of the process to wait for, or -1 */
     int oom_score_adj;
+    int cg;                      /* index in cgpaths[] of its cgroup, or -1: the root cgroup */
+    long long kubereq;           /* a Burstable pod's container: its memory request (oom_score_adj from it), else -1 */
     int first, nsteps;           /* range in steps[] */
     char name[64];
     /* parent-side state */
@@ -90,6 +97,12 @@ static struct shared *shm;
    paused processes go through a second one. */
 static int upw, gor;
 static char files[MAXFILES][128];
+/* The scenario's cgroups (pods' included), parents first, and the files the scenario sets in them. */
+static char cgpaths[MAXCGROUPS][200];
+static int ncgroups;
+struct cgset { int cg; char file[32]; char value[32]; };
+static struct cgset cgsets[MAXCGSETS];
+static int ncgsets;
 static unsigned long long seed;
 static char planbuf[1 << 20];
 /* Buffers only the parent uses; the children leave their pages alone (see prefault_self). */
@@ -384,7 +397,8 @@ static __attribute__((noinline)) void prefault_stack(void)
 static int parent_only(unsigned long a)
 {
 #define IN(x) (a >= (unsigned long)(x) && a < (unsigned long)(x) + sizeof(x))
-    if (IN(steps) || IN(procs) || IN(planbuf) || IN(vmstat0) || IN(meminfo0) || IN(procbuf) || IN(kmsgrec) || IN(linebuf)) return 1;
+    if (IN(steps) || IN(procs) || IN(planbuf) || IN(vmstat0) || IN(meminfo0) || IN(procbuf) || IN(kmsgrec) || IN(linebuf)
+        || IN(cgsets)) return 1;
 #undef IN
     if (shm && a >= (unsigned long)shm && a < (unsigned long)shm + PAGE) return 1;   /* the shared counter */
     /* The scenario's regions (a child of a fork step has its parent's): their faults are the scenario's. */
@@ -511,11 +525,38 @@ static void fork_step(struct step *st)
     send(cbuf, n);
 }
 
+/* MemTotal in bytes: the node capacity the kubelet reads (cadvisor's machine info). */
+static long long memtotal_bytes(void)
+{
+    char buf[4096];
+    if (read_file("/proc/meminfo", buf, sizeof buf) <= 0) return 0;
+    char *m = strstr(buf, "MemTotal:");
+    return m ? strtoll(m + 9, NULL, 10) * 1024 : 0;
+}
+
+/* A failure the plan should have ruled out: the message goes to the console and the harness is stopped, so the
+   run fails (no result) instead of reporting a scenario that did not run as written. */
+static void child_fail(const char *what, const char *path)
+{
+    fprintf(stderr, "twin_exec: %s %s: %s\n", what, path, strerror(errno));
+    kill(getppid(), SIGKILL);
+    _exit(3);
+}
+
 static void child_main(struct proc *p)
 {
-    char path[64];
+    char path[300];
     long long min0, maj0;
     prctl(PR_SET_NAME, p->name, 0, 0, 0);            /* the kernel keeps 15 bytes: its log names the process */
+    if (p->kubereq >= 0) {
+        /* The kubelet's Burstable oom_score_adj (pkg/kubelet/qos/policy.go GetContainerOOMScoreAdjust):
+           1000 - 1000 * request / capacity, int64 arithmetic, clamped to 3..999. */
+        long long cap = memtotal_bytes();
+        long long adj = cap > 0 ? 1000 - (1000 * p->kubereq) / cap : 999;
+        if (adj < 3) adj = 3;
+        if (adj == 1000) adj = 999;
+        p->oom_score_adj = (int)adj;
+    }
     int fd = open("/proc/self/oom_score_adj", O_WRONLY);
     if (fd >= 0) {
         int n = snprintf(path, sizeof path, "%d", p->oom_score_adj);
@@ -527,6 +568,18 @@ static void child_main(struct proc *p)
     memset(regions, 0, sizeof regions);
     myidx = p->idx;
     baseline(p->idx, &min0, &maj0);
+    if (p->cg >= 0) {
+        /* Into its cgroup just before its first step (cgroup.procs takes the writer's pid): from here every page
+           it faults is charged there. The executor's own pages, copied and pre-faulted by baseline(), stay charged
+           where they were (the root cgroup), since charges never move with a task in cgroup v2: the cgroup holds
+           the scenario's pages, as the simulated one does. The write uses only pages already faulted. */
+        snprintf(path, sizeof path, CGROOT "/%s/cgroup.procs", cgpaths[p->cg]);
+        int cfd = open(path, O_WRONLY);
+        char pid[24];
+        int n = snprintf(pid, sizeof pid, "%d", (int)getpid());
+        if (cfd < 0 || write(cfd, pid, n) != n) child_fail("cannot join the cgroup", path);
+        close(cfd);
+    }
     run_process(p->idx, &steps[p->first], p->nsteps, min0, maj0);
 }
 
@@ -591,6 +644,25 @@ static void load_plan(const char *path)
             snprintf(cur->name, sizeof cur->name, "%s", line + off);
             cur->first = nsteps_total;
             cur->after = -1;
+            cur->cg = -1;
+            cur->kubereq = -1;
+        }
+        else if (!strncmp(line, "cgroup ", 7)) {
+            int i, off = 0;
+            if (sscanf(line, "cgroup %d %n", &i, &off) < 1 || i != ncgroups || i >= MAXCGROUPS) die("bad cgroup line");
+            snprintf(cgpaths[ncgroups++], sizeof cgpaths[0], "%s", line + off);
+        }
+        else if (!strncmp(line, "cgset ", 6)) {
+            struct cgset *c = &cgsets[ncgsets];
+            if (ncgsets == MAXCGSETS || sscanf(line, "cgset %d %31s %31s", &c->cg, c->file, c->value) != 3
+                || c->cg < 0 || c->cg >= ncgroups) die("bad cgset line");
+            ncgsets++;
+        }
+        else if (!strncmp(line, "cg ", 3)) {
+            if (!cur || sscanf(line, "cg %d", &cur->cg) != 1 || cur->cg < 0 || cur->cg >= ncgroups) die("bad cg line");
+        }
+        else if (!strncmp(line, "kubereq ", 8)) {
+            if (!cur || sscanf(line, "kubereq %lld", &cur->kubereq) != 1) die("bad kubereq line");
         }
         else if (!strncmp(line, "after ", 6)) {
             if (!cur || sscanf(line, "after %d", &cur->after) != 1) die("bad after line");
@@ -795,6 +867,103 @@ static int all_finished(int started_all)
 
 static void on_sigchld(int sig) { (void)sig; }
 
+static void cg_die(const char *what, const char *path)
+{
+    fprintf(stderr, "twin_exec: %s %s: %s\n", what, path, strerror(errno));
+    exit(3);
+}
+
+static void cg_write(const char *path, const char *value)
+{
+    int fd = open(path, O_WRONLY);
+    if (fd < 0) cg_die("cannot open", path);
+    if (write(fd, value, strlen(value)) < 0) { fprintf(stderr, "twin_exec: writing %s:", value); cg_die(" cannot write", path); }
+    close(fd);
+}
+
+/* The scenario's cgroups, made as systemd or the kubelet makes them on cgroup v2: cgroup2 mounted at
+   /sys/fs/cgroup, the memory controller enabled in each parent's cgroup.subtree_control ("+memory") before the
+   child is made, then the child's memory files written. Parents come first in the plan. */
+static void setup_cgroups(void)
+{
+    char path[300], parent[200];
+    if (!ncgroups) return;
+    if (mount("cgroup2", CGROOT, "cgroup2", 0, NULL) != 0 && errno != EBUSY) cg_die("cannot mount cgroup2 at", CGROOT);
+    for (int i = 0; i < ncgroups; i++) {
+        snprintf(parent, sizeof parent, "%s", cgpaths[i]);
+        char *slash = strrchr(parent, '/');
+        if (slash) *slash = 0; else parent[0] = 0;
+        snprintf(path, sizeof path, CGROOT "%s%s/cgroup.subtree_control", parent[0] ? "/" : "", parent);
+        cg_write(path, "+memory");
+        snprintf(path, sizeof path, CGROOT "/%s", cgpaths[i]);
+        if (mkdir(path, 0755) != 0 && errno != EEXIST) cg_die("cannot make the cgroup", path);
+    }
+    for (int i = 0; i < ncgsets; i++) {
+        char value[32];
+        /* "memtotal": the kubelet's kubepods memory.max, the node's capacity (no reserved memory) */
+        if (!strcmp(cgsets[i].value, "memtotal")) snprintf(value, sizeof value, "%lld", memtotal_bytes());
+        else snprintf(value, sizeof value, "%s", cgsets[i].value);
+        snprintf(path, sizeof path, CGROOT "/%s/%s", cgpaths[cgsets[i].cg], cgsets[i].file);
+        cg_write(path, value);
+    }
+}
+
+/* Waits (25 ms at a time, at most 1 s) until no cgroup's memory.current changes between two readings: a task
+   just reaped may still have memory being given back (seen once after a group OOM kill: the parent read 6 MB above
+   its children's sum), while the simulator frees a dead task's memory at once. Only with cgroups. */
+static void settle_cgroups(void)
+{
+    static long long last[MAXCGROUPS];
+    char path[300], buf[64];
+    for (int round = 0; ncgroups && round < 40; round++) {
+        int changed = 0;
+        for (int i = 0; i < ncgroups; i++) {
+            snprintf(path, sizeof path, CGROOT "/%s/memory.current", cgpaths[i]);
+            long long v = read_file(path, buf, sizeof buf) > 0 ? strtoll(buf, NULL, 10) : -1;
+            if (round == 0 || v != last[i]) changed = 1;
+            last[i] = v;
+        }
+        if (!changed) return;
+        sleep_ns(25000000);
+    }
+}
+
+/* Each cgroup's memory files at the end of the run ("cgroup", "cgfile", "cgkv", "cgline" lines; docs/twin.md),
+   and the machine's /proc/pressure/memory ("pressure" lines). */
+static void report_cgroups(void)
+{
+    static const char *single[] = { "memory.max", "memory.high", "memory.low", "memory.min", "memory.swap.max",
+        "memory.oom.group", "memory.current", "memory.peak", "memory.swap.current" };
+    static const char *kv[] = { "memory.events", "memory.events.local", "memory.stat", "memory.swap.events" };
+    char path[300];
+    if (!ncgroups) return;
+    for (int i = 0; i < ncgroups; i++) {
+        fprintf(out, "cgroup %d %s\n", i, cgpaths[i]);
+        for (unsigned f = 0; f < sizeof single / sizeof *single; f++) {
+            snprintf(path, sizeof path, CGROOT "/%s/%s", cgpaths[i], single[f]);
+            if (read_file(path, procbuf, sizeof procbuf) <= 0) continue;
+            procbuf[strcspn(procbuf, "\n")] = 0;
+            fprintf(out, "cgfile %d %s %s\n", i, single[f], procbuf);
+        }
+        for (unsigned f = 0; f < sizeof kv / sizeof *kv; f++) {
+            snprintf(path, sizeof path, CGROOT "/%s/%s", cgpaths[i], kv[f]);
+            if (read_file(path, procbuf, sizeof procbuf) <= 0) continue;
+            for (char *line = strtok(procbuf, "\n"); line; line = strtok(NULL, "\n")) {
+                char key[64];
+                long long v;
+                if (sscanf(line, "%63s %lld", key, &v) == 2) fprintf(out, "cgkv %d %s %s %lld\n", i, kv[f], key, v);
+            }
+        }
+        snprintf(path, sizeof path, CGROOT "/%s/memory.pressure", cgpaths[i]);
+        if (read_file(path, procbuf, sizeof procbuf) > 0)
+            for (char *line = strtok(procbuf, "\n"); line; line = strtok(NULL, "\n"))
+                fprintf(out, "cgline %d memory.pressure %s\n", i, line);
+    }
+    if (read_file("/proc/pressure/memory", procbuf, sizeof procbuf) > 0)
+        for (char *line = strtok(procbuf, "\n"); line; line = strtok(NULL, "\n"))
+            fprintf(out, "pressure %s\n", line);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) die("usage: twin_exec PLAN RESULT_DEVICE | twin_exec --pages PLAN");
@@ -810,6 +979,7 @@ int main(int argc, char **argv)
         return 0;
     }
     load_plan(argv[1]);
+    setup_cgroups();
     int fd = open("/proc/self/oom_score_adj", O_WRONLY);   /* the harness itself is never the OOM victim */
     if (fd >= 0) { write_all(fd, "-1000", 5); close(fd); }
     signal(SIGPIPE, SIG_IGN);
@@ -884,6 +1054,7 @@ int main(int argc, char **argv)
 
     /* Every process has died or finished its steps: the end of the run, as the simulator's. */
     long long end = now_ns() - t0;
+    settle_cgroups();
     out = fopen(argv[2], "w");
     if (!out) die("cannot open the result device");
     struct utsname u;
@@ -893,6 +1064,7 @@ int main(int argc, char **argv)
     copy_proc_file("/proc/vmstat", "vmstat", NULL);
     copy_proc_file(NULL, "vmstat0", vmstat0);
     copy_proc_file(NULL, "meminfo0", meminfo0);
+    report_cgroups();
     {
         /* Major faults of the twin's own processes (this harness and PID 1) during the run: their pages are
            swapped out and read back too, which no simulated process has. compare takes them out of pgmajfault. */

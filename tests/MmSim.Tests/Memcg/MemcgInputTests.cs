@@ -96,19 +96,23 @@ public class MemcgInputTests
         Assert.DoesNotContain("   at ", e.ToString());
     }
 
+    /// <summary>cgroup v2's "no internal process" rule (cgroup-v2.rst, "No Internal Process Constraint"): a cgroup
+    /// whose children have the memory controller takes no processes, so the twin cannot build such a scenario.</summary>
     [Fact]
-    public void The_real_kernel_plan_refuses_cgroups_rather_than_ignore_them()
+    public void The_real_kernel_plan_refuses_a_process_in_a_cgroup_with_children()
     {
         var s = ScenarioLoader.LoadText("""
             machine: { memory: 256MiB }
             cgroups:
-              - { path: web, memory.max: 64MiB }
+              - { path: batch, memory.max: 64MiB }
+              - { path: batch/job1 }
             processes:
-              - { name: a, cgroup: web, steps: [ { sleep: 1ms } ] }
+              - { name: a, cgroup: batch, steps: [ { sleep: 1ms } ] }
             """, "t.yaml");
         var ex = Assert.Throws<InputException>(() => MmSim.Twin.TwinPlan.Build(s));
-        Assert.Equal(3, ex.Line);
-        Assert.Contains("does not create cgroups", ex.Message);
+        Assert.Equal(6, ex.Line);
+        Assert.Contains("cannot place process 'a' in cgroup 'batch'", ex.Message);
+        Assert.Contains("no internal process", ex.Message);
     }
 
     [Fact]

@@ -186,4 +186,45 @@ public class TwinPlanTests
         Assert.True(byIndex[0].StartNs >= 150_000_000 && byIndex[0].StartNs < byIndex[1].EndNs,
             $"late started at {byIndex[0].StartNs}, leader ended at {byIndex[1].EndNs}");
     }
+
+    /// <summary>The plan of a pods scenario: the kubelet's cgroups parents first with their memory.max (kubepods'
+    /// is the VM's MemTotal, "memtotal"), each container placed in its cgroup, and a Burstable container's request
+    /// for its oom_score_adj (computed in the VM from MemTotal).</summary>
+    [Fact]
+    public void The_plan_creates_the_pods_cgroups_and_places_the_containers()
+    {
+        var plan = TwinPlan.Build(BuiltinScenarios.Load("container-oom"));
+        var lines = plan.Text.Split('\n');
+        Assert.Equal(
+            ["cgroup 0 kubepods", "cgset 0 memory.max memtotal", "cgroup 1 kubepods/burstable",
+             "cgroup 2 kubepods/burstable/podweb", "cgset 2 memory.max 268435456",
+             "cgroup 3 kubepods/burstable/podshop", "cgset 3 memory.max 134217728",
+             "cgroup 4 kubepods/burstable/podweb/nginx", "cgset 4 memory.max 268435456",
+             "cgroup 5 kubepods/burstable/podshop/api", "cgset 5 memory.max 134217728"],
+            lines.Where(l => l.StartsWith("cgroup ") || l.StartsWith("cgset ")));
+        int api = Array.FindIndex(lines, l => l.StartsWith("proc ") && l.EndsWith(" api"));
+        Assert.Equal("cg 5", lines[api + 1]);
+        Assert.Equal($"kubereq {64L << 20}", lines[api + 2]);
+    }
+
+    [Fact]
+    public void The_plan_writes_the_scenarios_memory_files()
+    {
+        var plan = TwinPlan.Build(ScenarioLoader.LoadText("""
+            machine: { memory: 256MiB, swap: 64MiB }
+            cgroups:
+              - { path: db, memory.low: 32MiB, memory.min: 8MiB, memory.swap.max: 0, memory.high: 100MiB }
+              - { path: batch/job1, memory.max: 64MiB, memory.oom.group: 1 }
+            processes:
+              - { name: a, cgroup: batch/job1, oom_score_adj: 500, steps: [ { sleep: 1ms } ] }
+            """, "t.yaml"));
+        var lines = plan.Text.Split('\n');
+        Assert.Equal(
+            ["cgroup 0 db", "cgset 0 memory.high 104857600", "cgset 0 memory.low 33554432", "cgset 0 memory.min 8388608",
+             "cgset 0 memory.swap.max 0", "cgroup 1 batch", "cgroup 2 batch/job1", "cgset 2 memory.max 67108864",
+             "cgset 2 memory.oom.group 1"],
+            lines.Where(l => l.StartsWith("cgroup ") || l.StartsWith("cgset ")));
+        Assert.Contains("proc 0 1000 0 500 a", lines);
+        Assert.Equal("cg 2", lines[Array.IndexOf(lines, "proc 0 1000 0 500 a") + 1]);
+    }
 }

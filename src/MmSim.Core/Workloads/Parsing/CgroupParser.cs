@@ -9,7 +9,7 @@ internal static class CgroupParser
         ["path", "memory.max", "memory.high", "memory.low", "memory.min", "memory.swap.max", "memory.oom.group", "processes"];
 
     private static readonly string[] PodKeys = ["name", "containers"];
-    private static readonly string[] ContainerKeys = ["name", "resources", "steps", "start_at", "stack"];
+    private static readonly string[] ContainerKeys = ["name", "resources", "steps", "start_at", "start_after", "stack"];
     private static readonly string[] ResourceKeys = ["requests", "limits"];
     private static readonly string[] QuantityKeys = ["memory", "cpu"];
 
@@ -98,6 +98,7 @@ internal static class CgroupParser
                 {
                     Name = container.Name,
                     StartAtNs = cm.Time("start_at") ?? 0,
+                    StartAfter = cm.String("start_after"), // resolved by ScenarioParser once every process is listed
                     StackBytes = cm.Size("stack") ?? 0,
                     Steps = steps.ParseList(cm.Required("steps", "a list of steps"), "steps"),
                     Line = cm.Line,

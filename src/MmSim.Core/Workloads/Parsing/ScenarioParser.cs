@@ -50,6 +50,18 @@ internal static class ScenarioParser
         scenario.Processes = scenario.Pods.Count > 0 && !map.Has("processes") ? []
             : ParseProcesses(source, map.Required("processes", "a list of processes with their steps"), steps);
         foreach (var pod in scenario.Pods) foreach (var c in pod.Containers) scenario.Processes.Add(c.Process);
+        // A container's start_after: a process or container listed before it (processes: come first).
+        for (int i = 0; i < scenario.Processes.Count; i++)
+        {
+            var p = scenario.Processes[i];
+            if (p.Pod is null || p.StartAfter is null) continue;
+            for (int j = i - 1; j >= 0 && p.StartAfterIndex < 0; j--)
+                if (scenario.Processes[j].Name == p.StartAfter) p.StartAfterIndex = j;
+            if (p.StartAfterIndex < 0)
+                throw new InputException(source, p.Line,
+                    $"start_after '{p.StartAfter}' is not the name of a process or container listed before container '{p.Name}'" +
+                    (i > 0 ? $" (expected one of: {string.Join(", ", scenario.Processes.Take(i).Select(q => q.Name))})" : ""));
+        }
         return scenario;
     }
 
