@@ -33,7 +33,7 @@ internal static class RecencyOrder
         ulong x = order ^ (Ones * (ulong)way);
         ulong zero = (x - Ones) & ~x & Highs;
         ulong upTo = ((zero & (0 - zero)) << 1) - 1; // nibbles 0 .. rank of way (all ones at rank 15)
-        return (order & ~upTo) | ((order << 4) & upTo) | (ulong)way;
+        return (order & ~upTo) | ((order << 4) & upTo) | (uint)way;
     }
 
     /// <summary>The way at the last rank of <paramref name="order"/>, which becomes rank 0.</summary>

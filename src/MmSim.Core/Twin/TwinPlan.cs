@@ -94,10 +94,9 @@ public sealed class TwinPlan
     public const int MaxCgroupPath = 150;
 
     /// <summary>
-    /// What cgroup v2 lets the twin build: at most <see cref="MaxCgroups"/> cgroups, and no process in a cgroup that
-    /// has child cgroups. The memory controller must be enabled in a parent's cgroup.subtree_control for its
-    /// children to have memory files, and the kernel then refuses tasks in that parent (the "no internal process"
-    /// rule: cgroup_migrate_vet_dst returns -EBUSY when the destination's subtree_control is not empty).
+    /// What the twin can build: at most <see cref="MaxCgroups"/> cgroups with short paths. (A process in a cgroup
+    /// that has child cgroups, which cgroup v2 refuses, is refused by the scenario's validation already:
+    /// <see cref="CgroupValidator"/>.)
     /// </summary>
     private static void CheckCgroups(Scenario s)
     {
@@ -111,13 +110,6 @@ public sealed class TwinPlan
             if (c.Path.Any(ch => ch is ' ' or '\n'))
                 throw new InputException(src, c.Line, $"the twin cannot create cgroup '{c.Path}': its path has a space");
         }
-        var parents = new HashSet<string>(s.Cgroups.Select(c => c.Path).Where(p => p.Contains('/')).Select(p => p[..p.LastIndexOf('/')]), StringComparer.Ordinal);
-        foreach (var p in s.Processes)
-            if (p.Cgroup is { } cg && parents.Contains(cg))
-                throw new InputException(src, p.Line,
-                    $"the twin cannot place process '{p.Name}' in cgroup '{cg}': it has child cgroups, and cgroup v2 keeps " +
-                    "processes out of a cgroup whose children have the memory controller (the \"no internal process\" rule, " +
-                    $"cgroup_migrate_vet_dst: EBUSY). Put it in a leaf, e.g. '{cg}/{p.Name}'");
     }
 
     /// <summary>The cgroups in creation order (parents first, as the validator sorted them) with the memory files the

@@ -97,22 +97,49 @@ public class MemcgInputTests
     }
 
     /// <summary>cgroup v2's "no internal process" rule (cgroup-v2.rst, "No Internal Process Constraint"): a cgroup
-    /// whose children have the memory controller takes no processes, so the twin cannot build such a scenario.</summary>
+    /// whose children have the memory controller takes no processes (the kernel answers EBUSY).</summary>
     [Fact]
-    public void The_real_kernel_plan_refuses_a_process_in_a_cgroup_with_children()
+    public void A_process_in_a_cgroup_with_children()
     {
-        var s = ScenarioLoader.LoadText("""
+        var ex = Fails("""
             machine: { memory: 256MiB }
             cgroups:
               - { path: batch, memory.max: 64MiB }
               - { path: batch/job1 }
             processes:
               - { name: a, cgroup: batch, steps: [ { sleep: 1ms } ] }
-            """, "t.yaml");
-        var ex = Assert.Throws<InputException>(() => MmSim.Twin.TwinPlan.Build(s));
+            """);
         Assert.Equal(6, ex.Line);
-        Assert.Contains("cannot place process 'a' in cgroup 'batch'", ex.Message);
+        Assert.Contains("process 'a' cannot be placed in cgroup 'batch': it has child cgroups", ex.Message);
         Assert.Contains("no internal process", ex.Message);
+        Assert.Contains("e.g. 'batch/a'", ex.Message);
+    }
+
+    [Fact]
+    public void A_process_listed_in_the_procs_of_a_cgroup_with_children_is_named_at_that_line()
+    {
+        var ex = Fails("""
+            cgroups:
+              - { path: batch/job1 }
+              - { path: batch, processes: [ a ] }
+            processes:
+              - { name: a, steps: [ { sleep: 1ms } ] }
+            """);
+        Assert.Equal(3, ex.Line);
+        Assert.Contains("process 'a' cannot be placed in cgroup 'batch'", ex.Message);
+    }
+
+    [Fact]
+    public void A_process_in_a_leaf_below_an_implicit_parent_is_accepted()
+    {
+        var s = ScenarioLoader.LoadText("""
+            cgroups:
+              - { path: batch/job1, memory.max: 64MiB }
+            processes:
+              - { name: a, cgroup: batch/job1, steps: [ { sleep: 1ms } ] }
+            """, "t.yaml");
+        Assert.Equal(["batch", "batch/job1"], s.Cgroups.Select(c => c.Path).ToList());
+        Assert.Equal("batch/job1", s.Processes[0].Cgroup);
     }
 
     [Fact]

@@ -77,7 +77,7 @@ public class MmuTests
             {
                 if (op == 20) { tlb.FlushPage(vpn); l1.Remove(vpn); l2m?.Remove(vpn); continue; }
                 var kind = op < 12 ? AccessKind.Read : op < 18 ? AccessKind.Write : AccessKind.Exec;
-                ulong address = ((ulong)vpn << 12) | (ulong)(op * 8);
+                ulong address = ((ulong)vpn << 12) | (uint)(op * 8);
                 int table = pt.Walk(mm, address, out int slot);
                 ulong before = table < 0 ? 0 : k.Tables[table][slot];
                 bool fault = (before & Pte.Present) == 0

@@ -188,7 +188,7 @@ public class BootMemoryTests
         Assert.Equal(pageSize, m.PageSize);
         Assert.Equal(1 << m.PageShift, pageSize);
         Assert.Equal(m.Reserved.AvailableKb, m.TotalRamPages * (pageSize / 1024));
-        Assert.Equal(m.Reserved.PresentKb + m.Reserved.HolesKb, 1024 * 1024);
+        Assert.Equal(1024 * 1024, m.Reserved.PresentKb + m.Reserved.HolesKb);
         Assert.Equal(1024, m.PageblockNrPages);
         m.CheckInvariants();
     }

@@ -4,7 +4,8 @@ namespace MmSim.Workloads;
 
 /// <summary>
 /// Checks <c>cgroups:</c> and <c>pods:</c>: unique paths (missing parents are made as by <c>mkdir -p</c>), every
-/// process's cgroup exists, and no process is placed in two cgroups. Adds the pods' cgroups (<see cref="Kubelet"/>).
+/// process's cgroup exists, no process is placed in two cgroups, and none in a cgroup that has children (cgroup
+/// v2's "no internal process" rule). Adds the pods' cgroups (<see cref="Kubelet"/>).
 /// </summary>
 public static class CgroupValidator
 {
@@ -66,5 +67,25 @@ public static class CgroupValidator
                 p.Cgroup = c.Path;
             }
         }
+        NoInternalProcesses(scenario, placed);
+    }
+
+    /// <summary>
+    /// cgroup v2's "no internal process" rule (Documentation/admin-guide/cgroup-v2.rst): the memory controller is
+    /// enabled in a parent's cgroup.subtree_control for its children to have memory files, and the kernel then
+    /// refuses tasks in that parent (cgroup_migrate_vet_dst returns -EBUSY when the destination's subtree_control
+    /// is not empty). The root cgroup is exempt; scenario paths are below it.
+    /// </summary>
+    private static void NoInternalProcesses(Scenario scenario, Dictionary<ProcessSpec, (string Path, int Line)> placed)
+    {
+        var parents = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var c in scenario.Cgroups)
+            if (c.Path.LastIndexOf('/') is var i and > 0) parents.Add(c.Path[..i]);
+        foreach (var p in scenario.Processes)
+            if (p.Cgroup is { } cg && parents.Contains(cg))
+                throw new InputException(scenario.SourceName, placed.TryGetValue(p, out var at) ? at.Line : p.Line,
+                    $"process '{p.Name}' cannot be placed in cgroup '{cg}': it has child cgroups, and cgroup v2 keeps " +
+                    "processes out of a cgroup whose children have the memory controller (the \"no internal process\" rule; " +
+                    $"writing its pid to cgroup.procs fails with EBUSY). Put it in a leaf, e.g. '{cg}/{p.Name}'");
     }
 }
