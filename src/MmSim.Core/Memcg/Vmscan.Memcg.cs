@@ -62,7 +62,7 @@ public sealed partial class Vmscan
         long visits = lists.Size(lru);
         for (int p = lists.Tail(lru); p >= 0 && _isolated.Count < budget && visits-- > 0;)
         {
-            int prev = _k.Links[p].Prev;
+            int prev = lists.Newer(p);
             if ((int)_k.Phys.ZoneOf(p).Type <= (int)sc.ReclaimIdx)
             {
                 if (mc.Skip(p, file)) lists.Move(p, lru);

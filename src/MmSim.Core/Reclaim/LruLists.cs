@@ -5,10 +5,19 @@ using MmSim.Physical;
 namespace MmSim.Reclaim;
 
 /// <summary>
-/// The LRU lists of the (single-node, root-memcg) lruvec: intrusive doubly linked lists threaded through
-/// <see cref="FrameLink.Prev"/>/<see cref="FrameLink.Next"/>. Pages are added at the head and scanned from the tail, as in
-/// the kernel. The list a frame is on is kept in its flags (bits 8..10) next to PG_lru.
+/// The LRU lists of the (single-node, root-memcg) lruvec. Pages are added at the head and scanned from the tail, as
+/// in the kernel; the list a frame is on is kept in its flags (bits 8..10) next to PG_lru.
 /// </summary>
+/// <remarks>
+/// The kernel threads its lists through struct page (list_head). Here each list is an array of page frame numbers in
+/// list order, tail (oldest) at the low end and head (newest) at the high end, with −1 left where a page was taken
+/// out of the middle. The order is the kernel's exactly, and the scan from the tail (isolate_lru_folios) reads
+/// consecutive ints instead of chasing one link after another through a table of all frames — that chase, one cache
+/// miss per page scanned, was the single largest stall of a reclaim-heavy run (11 % of its time). A page on a list
+/// is off the buddy allocator's lists, so its <see cref="FrameLink.Prev"/> holds its slot in the array (and Next
+/// stays −1). The array is compacted (live entries moved together, slots rewritten) when an end runs out of room,
+/// and doubles when they fill more than half of it: O(1) amortised per operation, no allocation in steady state.
+/// </remarks>
 public sealed class LruLists
 {
     private const int ListShift = 8;
@@ -17,8 +26,12 @@ public sealed class LruLists
     private readonly Frame[] _frames;
     private readonly FrameLink[] _links;
     private readonly VmEventCounters _events;
-    private readonly int[] _head = new int[5];
-    private readonly int[] _tail = new int[5];
+    private const int MinCapacity = 1024;
+    /// <summary>Each list's pages in order, tail first; −1 where a page left (and in every slot outside
+    /// [_lo, _hi)). The entries at _lo and _hi − 1 are live whenever the list is not empty.</summary>
+    private readonly int[][] _q = new int[5][];
+    private readonly int[] _lo = new int[5];
+    private readonly int[] _hi = new int[5];
     private readonly long[] _size = new long[5];
     /// <summary>Pages of each list in each zone (the zone's NR_ZONE_LRU_* counters), [list * 4 + zone].</summary>
     private readonly long[] _zoneSize = new long[5 * 4];
@@ -30,8 +43,11 @@ public sealed class LruLists
         _frames = phys.Frames;
         _links = phys.Links;
         _events = events;
-        Array.Fill(_head, -1);
-        Array.Fill(_tail, -1);
+        for (int l = 0; l < 5; l++)
+        {
+            _q[l] = NewSlots(MinCapacity);
+            _lo[l] = _hi[l] = MinCapacity / 2;
+        }
     }
 
     public long Size(LruList list) => _size[(int)list];
@@ -49,8 +65,54 @@ public sealed class LruLists
 
     /// <summary>Pages of the list in one zone.</summary>
     public long ZoneSize(LruList list, ZoneType zone) => _zoneSize[(int)list * 4 + (int)zone];
-    public int Head(LruList list) => _head[(int)list];
-    public int Tail(LruList list) => _tail[(int)list];
+    /// <summary>The page at the head (the newest), or −1 if the list is empty.</summary>
+    public int Head(LruList list)
+    {
+        int l = (int)list;
+        return _hi[l] > _lo[l] ? _q[l][_hi[l] - 1] : -1;
+    }
+
+    /// <summary>The page at the tail (the oldest, where scans start), or −1 if the list is empty.</summary>
+    public int Tail(LruList list)
+    {
+        int l = (int)list;
+        return _hi[l] > _lo[l] ? _q[l][_lo[l]] : -1;
+    }
+
+    /// <summary>The next page toward the head (the one added after <paramref name="pfn"/>), or −1.</summary>
+    public int Newer(int pfn)
+    {
+        int l = (int)((_frames[pfn].Flags & ListMask) >> ListShift);
+        int[] q = _q[l];
+        int hi = _hi[l];
+        for (int i = _links[pfn].Prev + 1; i < hi; i++)
+            if (q[i] >= 0) return q[i];
+        return -1;
+    }
+
+    /// <summary>The next page toward the tail (the one added before <paramref name="pfn"/>), or −1.</summary>
+    public int Older(int pfn)
+    {
+        int l = (int)((_frames[pfn].Flags & ListMask) >> ListShift);
+        int[] q = _q[l];
+        int lo = _lo[l];
+        for (int i = _links[pfn].Prev - 1; i >= lo; i--)
+            if (q[i] >= 0) return q[i];
+        return -1;
+    }
+
+    /// <summary>
+    /// The list's slots from the tail toward the head (−1: a page that left), for a scan that takes pages only after
+    /// it has looked (isolate_lru_folios). Valid until the next add to any list.
+    /// </summary>
+    public ReadOnlySpan<int> FromTail(LruList list)
+    {
+        int l = (int)list;
+        return _q[l].AsSpan(_lo[l], _hi[l] - _lo[l]);
+    }
+
+    /// <summary>The slot of the tail page, which <see cref="FromTail"/>'s span starts at.</summary>
+    public int TailSlot(LruList list) => _lo[(int)list];
 
     public static bool IsFileList(LruList l) => l is LruList.InactiveFile or LruList.ActiveFile;
 
@@ -80,11 +142,11 @@ public sealed class LruLists
         ref var link = ref _links[pfn];
         int l = (int)list;
         f.Flags = (f.Flags & ~ListMask) | ((uint)l << ListShift) | (uint)FrameFlags.Lru;
-        link.Prev = -1;
-        link.Next = _head[l];
-        if (_head[l] >= 0) _links[_head[l]].Prev = pfn;
-        else _tail[l] = pfn;
-        _head[l] = pfn;
+        if (_hi[l] == _q[l].Length) Compact(l);
+        int slot = _hi[l]++;
+        _q[l][slot] = pfn;
+        link.Prev = slot;
+        link.Next = -1;
         _size[l]++;
         _zoneSize[l * 4 + _phys.ZoneIndexOf(pfn)]++;
         Memcg?.LruAdd(pfn, l); // memcg issue: per-memcg lruvec sizes
@@ -101,11 +163,11 @@ public sealed class LruLists
         ref var link = ref _links[pfn];
         int l = (int)list;
         f.Flags = (f.Flags & ~ListMask) | ((uint)l << ListShift) | (uint)FrameFlags.Lru;
+        if (_lo[l] == 0) Compact(l);
+        int slot = --_lo[l];
+        _q[l][slot] = pfn;
+        link.Prev = slot;
         link.Next = -1;
-        link.Prev = _tail[l];
-        if (_tail[l] >= 0) _links[_tail[l]].Next = pfn;
-        else _head[l] = pfn;
-        _tail[l] = pfn;
         _size[l]++;
         _zoneSize[l * 4 + _phys.ZoneIndexOf(pfn)]++;
         Memcg?.LruAdd(pfn, l);
@@ -117,14 +179,73 @@ public sealed class LruLists
         ref var f = ref _frames[pfn];
         if ((f.Flags & (uint)FrameFlags.Lru) == 0) return;
         int l = (int)((f.Flags & ListMask) >> ListShift);
-        ref var link = ref _links[pfn];
-        if (link.Prev >= 0) _links[link.Prev].Next = link.Next; else _head[l] = link.Next;
-        if (link.Next >= 0) _links[link.Next].Prev = link.Prev; else _tail[l] = link.Prev;
-        link.Prev = link.Next = -1;
+        RemoveAt(l, _links[pfn].Prev, pfn);
+    }
+
+    /// <summary>Takes off list <paramref name="list"/> the page at <paramref name="slot"/> (<see cref="TailSlot"/> plus
+    /// its index in <see cref="FromTail"/>): a scan that found it there need not read the page's link again.</summary>
+    public void RemoveSlot(LruList list, int slot)
+    {
+        int l = (int)list;
+        RemoveAt(l, slot, _q[l][slot]);
+    }
+
+    private void RemoveAt(int l, int slot, int pfn)
+    {
+        ref var f = ref _frames[pfn];
+        int[] q = _q[l];
+        q[slot] = -1;
+        _links[pfn] = FrameLink.None;
+        // Keep both ends on live pages (Head and Tail read them).
+        if (slot == _lo[l]) { int lo = slot + 1, hi = _hi[l]; while (lo < hi && q[lo] < 0) lo++; _lo[l] = lo; }
+        else if (slot == _hi[l] - 1) { int hi = slot, lo = _lo[l]; while (hi > lo && q[hi - 1] < 0) hi--; _hi[l] = hi; }
+        if (_lo[l] == _hi[l]) _lo[l] = _hi[l] = q.Length / 2; // empty: room on both sides again
         f.Flags &= ~((uint)FrameFlags.Lru | ListMask);
         _size[l]--;
         _zoneSize[l * 4 + _phys.ZoneIndexOf(pfn)]--;
         Memcg?.LruRemove(pfn, l);
+    }
+
+    /// <summary>
+    /// Makes room at both ends of list <paramref name="l"/>: its live pages are moved together into the middle of
+    /// the array (a new one twice as large if they would fill more than half of it), in order, and their slots
+    /// rewritten. At least a quarter of the array is then free at each end, so compactions are O(1) amortised.
+    /// </summary>
+    private void Compact(int l)
+    {
+        int[] q = _q[l];
+        int lo = _lo[l], hi = _hi[l];
+        int n = (int)_size[l];
+        int[] dst = q.Length >= 2 * n + MinCapacity ? q : NewSlots(Math.Max(2 * n + MinCapacity, q.Length * 2));
+        int start = (dst.Length - n) / 2;
+        if (dst == q)
+        {
+            // In place: squeeze the live pages down to [lo, lo + n) (each moves down or stays), then move the
+            // block to the middle (Array.Copy handles the overlap) and clear what it left behind.
+            int k = lo;
+            for (int i = lo; i < hi; i++)
+                if (q[i] >= 0) q[k++] = q[i];
+            Array.Copy(q, lo, q, start, n);
+            for (int i = lo; i < hi; i++)
+                if (i < start || i >= start + n) q[i] = -1;
+        }
+        else
+        {
+            int k = start;
+            for (int i = lo; i < hi; i++)
+                if (q[i] >= 0) dst[k++] = q[i];
+            _q[l] = dst;
+        }
+        for (int i = start; i < start + n; i++) _links[dst[i]].Prev = i;
+        _lo[l] = start;
+        _hi[l] = start + n;
+    }
+
+    private static int[] NewSlots(int n)
+    {
+        var q = new int[n];
+        Array.Fill(q, -1);
+        return q;
     }
 
     /// <summary>Moves a page to the head of another list (activation, deactivation, rotation).</summary>
@@ -162,24 +283,27 @@ public sealed class LruLists
         }
     }
 
-    /// <summary>Walks every list and checks links and sizes (for the invariant checks).</summary>
+    /// <summary>Walks every list and checks slots, flags and sizes (for the invariant checks).</summary>
     public void CheckInvariants()
     {
         for (int l = 0; l < 5; l++)
         {
+            int[] q = _q[l];
+            int lo = _lo[l], hi = _hi[l];
             long n = 0;
-            int prev = -1;
-            for (int p = _head[l]; p >= 0; p = _links[p].Next)
+            for (int i = 0; i < q.Length; i++)
             {
+                int p = q[i];
+                if (p < 0) continue;
+                if (i < lo || i >= hi) throw new InvalidOperationException($"LRU {(LruList)l}: pfn {p} at slot {i}, outside [{lo}, {hi})");
                 ref var f = ref _frames[p];
-                if (_links[p].Prev != prev) throw new InvalidOperationException($"LRU {(LruList)l}: broken back link at pfn {p}");
+                if (_links[p].Prev != i || _links[p].Next != -1) throw new InvalidOperationException($"LRU {(LruList)l}: pfn {p} at slot {i} says slot {_links[p].Prev}");
                 if ((f.Flags & (uint)FrameFlags.Lru) == 0 || (int)((f.Flags & ListMask) >> ListShift) != l)
-                    throw new InvalidOperationException($"LRU {(LruList)l}: pfn {p} is linked but not flagged on it");
-                prev = p;
-                if (++n > _size[l]) throw new InvalidOperationException($"LRU {(LruList)l}: longer than its size {_size[l]}");
+                    throw new InvalidOperationException($"LRU {(LruList)l}: pfn {p} is listed but not flagged on it");
+                n++;
             }
-            if (n != _size[l]) throw new InvalidOperationException($"LRU {(LruList)l}: {n} linked, size says {_size[l]}");
-            if (_tail[l] != prev) throw new InvalidOperationException($"LRU {(LruList)l}: tail mismatch");
+            if (n != _size[l]) throw new InvalidOperationException($"LRU {(LruList)l}: {n} listed, size says {_size[l]}");
+            if (n > 0 && (q[lo] < 0 || q[hi - 1] < 0)) throw new InvalidOperationException($"LRU {(LruList)l}: an end is not a live page");
         }
     }
 }

@@ -9,6 +9,7 @@ namespace MmSim.Reclaim;
 public sealed partial class Vmscan
 {
     private readonly List<int> _isolated = new();
+    private readonly List<int> _isolatedSlots = new(); // where IsolateLruFolios found them in the list
     private readonly List<int> _pageoutBatch = new();
 
     /// <summary>The swap device's queue (set by the machine).</summary>
@@ -67,19 +68,24 @@ public sealed partial class Vmscan
         if (_k.Memcg is { } mc) return IsolateMemcg(mc, nrToScan, lru, sc); // memcg issue
         // Every zone is eligible for a movable allocation's reclaim: no need to look up each page's zone.
         bool anyZone = sc.ReclaimIdx >= ZoneType.Normal;
-        // First the pages, following the links alone (one dependent cache miss after another), each page's frame
-        // prefetched on the way; then off the list. Taking a page off does not change the links still to follow,
-        // so this isolates the same pages as unlinking them during the walk.
-        var links = _k.Links;
-        for (int p = lists.Tail(lru); p >= 0 && _isolated.Count < nrToScan; p = links[p].Prev)
+        // First the pages, read from the list's array in order (each page's frame prefetched on the way), then off
+        // the list: taking pages off only marks their slots, so this isolates the same pages as taking each one
+        // off as it is found.
+        var slots = lists.FromTail(lru);
+        int tail = lists.TailSlot(lru);
+        _isolatedSlots.Clear();
+        for (int i = 0; i < slots.Length && _isolated.Count < nrToScan; i++)
         {
+            int p = slots[i];
+            if (p < 0) continue;
             if (anyZone || (int)_k.Phys.ZoneOf(p).Type <= (int)sc.ReclaimIdx)
             {
                 _k.Phys.PrefetchFrame(p);
                 _isolated.Add(p);
+                _isolatedSlots.Add(tail + i);
             }
         }
-        foreach (int p in _isolated) lists.Remove(p);
+        foreach (int slot in _isolatedSlots) lists.RemoveSlot(lru, slot);
         return _isolated.Count;
     }
 

@@ -65,7 +65,7 @@ public static class Meminfo
     {
         // NR_MLOCK: pages with PG_mlocked; they all sit on the unevictable list in this model.
         long n = 0;
-        for (int p = k.Lru.Head(LruList.Unevictable); p >= 0; p = k.Phys.Links[p].Next)
+        for (int p = k.Lru.Head(LruList.Unevictable); p >= 0; p = k.Lru.Older(p))
             if ((k.Frames[p].Flags & (uint)Physical.FrameFlags.Mlocked) != 0) n++;
         return n;
     }

@@ -55,7 +55,7 @@ public sealed class LruPages
         {
             var list = new Page[k.Lru.Size((LruList)l)];
             int n = 0;
-            for (int pfn = k.Lru.Head((LruList)l); pfn >= 0 && n < list.Length; pfn = k.Links[pfn].Next)
+            for (int pfn = k.Lru.Head((LruList)l); pfn >= 0 && n < list.Length; pfn = k.Lru.Older(pfn))
             {
                 ref readonly var f = ref frames[pfn];
                 bool file = (f.Flags & (uint)FrameFlags.File) != 0;
