@@ -16,7 +16,8 @@ namespace MmSim.Reclaim;
 /// miss per page scanned, was the single largest stall of a reclaim-heavy run (11 % of its time). A page on a list
 /// is off the buddy allocator's lists, so its <see cref="FrameLink.Prev"/> holds its slot in the array (and Next
 /// stays −1). The array is compacted (live entries moved together, slots rewritten) when an end runs out of room,
-/// and doubles when they fill more than half of it: O(1) amortised per operation, no allocation in steady state.
+/// and doubles when they fill more than two thirds of it: O(1) amortised per operation, no allocation in steady
+/// state.
 /// </remarks>
 public sealed class LruLists
 {
@@ -207,17 +208,20 @@ public sealed class LruLists
     }
 
     /// <summary>
-    /// Makes room at both ends of list <paramref name="l"/>: its live pages are moved together into the middle of
-    /// the array (a new one twice as large if they would fill more than half of it), in order, and their slots
-    /// rewritten. At least a quarter of the array is then free at each end, so compactions are O(1) amortised.
+    /// Makes room at both ends of list <paramref name="l"/>: its live pages are moved together (into a new array
+    /// twice as large if they would fill more than two thirds of this one), in order, and their slots rewritten.
+    /// A third of the array or more is then free, so compactions are O(1) amortised.
     /// </summary>
     private void Compact(int l)
     {
         int[] q = _q[l];
         int lo = _lo[l], hi = _hi[l];
         int n = (int)_size[l];
-        int[] dst = q.Length >= 2 * n + MinCapacity ? q : NewSlots(Math.Max(2 * n + MinCapacity, q.Length * 2));
-        int start = (dst.Length - n) / 2;
+        int need = n + n / 2 + MinCapacity;
+        int[] dst = q.Length >= need ? q : NewSlots(Math.Max(need, q.Length * 2));
+        // Most adds are at the head (new pages, putback); only rotation adds at the tail: a quarter of the room
+        // goes to the tail side.
+        int start = (dst.Length - n) / 4;
         if (dst == q)
         {
             // In place: squeeze the live pages down to [lo, lo + n) (each moves down or stays), then move the
