@@ -28,9 +28,9 @@ public struct Frame
 }
 
 /// <summary>
-/// Links of the intrusive list a frame is on (a buddy free list or an LRU list), −1 = none; index = pfn, beside
-/// the frame table. Reclaim walks an LRU list from its tail one link after another, each a likely cache miss:
-/// at 8 bytes a frame the links of the whole machine take a quarter of the frame table's cache footprint.
+/// A free frame's links in its buddy free list (an intrusive doubly linked list), −1 = none; index = pfn, beside
+/// the frame table, so that walking a free list reads 8 bytes a frame. A frame on an LRU list is on no free list:
+/// its <see cref="Prev"/> then holds its slot in the LRU list's array (<see cref="Reclaim.LruLists"/>) and Next is −1.
 /// </summary>
 public struct FrameLink
 {
