@@ -123,7 +123,7 @@ public sealed class FaultHandler
         f.Index = (long)(address >> _shift);
         f.MapCount = 1;
         f.Content = content;
-        (f.PteTableHint, f.PteSlotHint) = (_table, slot);
+        f.PteHint = _k.Tables.FlatIndex(_table, slot);
         t[slot] = Pte.Make(pfn, LeafFlags(vma, true));
         _k.Lru.Add(pfn);
         _k.NrAnonMapped++;
@@ -165,7 +165,7 @@ public sealed class FaultHandler
             f.Owner = mm.AnonVma;
             f.Index = (long)(address >> _shift);
             Swap.SwapSlotBits.SetSlot(ref f, sslot);
-            (f.PteTableHint, f.PteSlotHint) = (_table, slot);
+            f.PteHint = _k.Tables.FlatIndex(_table, slot);
         }
         if ((vma.Flags & VmFlags.Locked) != 0) f.Flags |= (uint)(FrameFlags.Mlocked | FrameFlags.Unevictable);
         mm.RssAnon++;

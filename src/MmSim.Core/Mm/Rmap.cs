@@ -77,7 +77,7 @@ public sealed class Rmap
 
     /// <summary>
     /// Asks the CPU for the cache line of the PTE mapping an anonymous page (where the fault handler last mapped
-    /// it, <see cref="Frame.PteTableHint"/>), without reading it. Reclaim does this for a whole isolated batch before checking the pages one
+    /// it, <see cref="Frame.PteHint"/>), without reading it. Reclaim does this for a whole isolated batch before checking the pages one
     /// by one, so the batch's page-table misses are in flight together rather than one after another.
     /// No effect on the simulation.
     /// </summary>
@@ -86,7 +86,7 @@ public sealed class Rmap
         ref var f = ref _k.Frames[pfn];
         if ((f.Flags & (uint)FrameFlags.Anon) == 0 || f.Owner < 0) return;
         // Where the fault handler mapped it: a hint only (a wrong one just prefetches a useless line).
-        _k.Tables.Prefetch(f.PteTableHint, f.PteSlotHint);
+        _k.Tables.PrefetchFlat(f.PteHint);
     }
 
     /// <summary>Collects the mappings (for tests and inspection; reclaim uses the visitors below).</summary>

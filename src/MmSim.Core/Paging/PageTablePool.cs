@@ -62,6 +62,19 @@ public sealed class PageTablePool
         Sse.Prefetch0(Unsafe.AsPointer(ref Entry(id, index)));
     }
 
+    /// <summary>The index of entry <paramref name="index"/> of table <paramref name="id"/> in the flat pool: one int
+    /// that names a PTE (for prefetch hints).</summary>
+    public int FlatIndex(int id, int index) => (id << _shift) + index;
+
+    /// <summary><see cref="Prefetch"/> by flat index; an index outside the pool's live tables (a stale hint) does
+    /// nothing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void PrefetchFlat(int flat)
+    {
+        if (!Sse.IsSupported || (uint)flat >= (uint)(_next << _shift)) return;
+        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_entries), flat)));
+    }
+
     public int FrameOf(int id) => _frames[id];
 
     public int Add(int pfn)

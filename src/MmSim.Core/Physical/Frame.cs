@@ -22,15 +22,18 @@ public struct Frame
     public int MapCount;
     /// <summary>What was last written to the page (a content token), so tests can check nothing is lost.</summary>
     public int Content;
-    /// <summary>Where the fault handler last set a PTE to this anonymous page (page-table pool id and slot): a
-    /// hint for prefetching the PTE ahead of the rmap walk, never used to find or change a mapping.</summary>
-    public int PteTableHint, PteSlotHint;
+    /// <summary>Where the fault handler last set a PTE to this anonymous page (the entry's index in the flat
+    /// page-table pool, <see cref="Paging.PageTablePool.FlatIndex"/>): a hint for prefetching the PTE ahead of the
+    /// rmap walk, never used to find or change a mapping.</summary>
+    public int PteHint;
+    /// <summary>On an LRU list (PG_lru): the page's slot in its list's array (<see cref="Reclaim.LruLists"/>), kept
+    /// in the frame that every list operation reads anyway, so that moving a page costs one cache line, not two.</summary>
+    public int LruSlot;
 }
 
 /// <summary>
 /// A free frame's links in its buddy free list (an intrusive doubly linked list), −1 = none; index = pfn, beside
-/// the frame table, so that walking a free list reads 8 bytes a frame. A frame on an LRU list is on no free list:
-/// its <see cref="Prev"/> then holds its slot in the LRU list's array (<see cref="Reclaim.LruLists"/>) and Next is −1.
+/// the frame table, so that walking a free list reads 8 bytes a frame.
 /// </summary>
 public struct FrameLink
 {

@@ -13,7 +13,7 @@ public sealed partial class PhysicalMemory
     /// buddy block, or Allocated.</summary>
     public Frame[] Frames { get; }
 
-    /// <summary>The frames' buddy free-list links, or an LRU page's slot in its list (<see cref="FrameLink"/>), index = pfn.</summary>
+    /// <summary>The frames' buddy free-list links (<see cref="FrameLink"/>), index = pfn.</summary>
     public FrameLink[] Links { get; }
 
     /// <summary>Populated zones, in <see cref="ZoneType"/> order.</summary>

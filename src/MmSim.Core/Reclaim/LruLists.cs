@@ -14,8 +14,7 @@ namespace MmSim.Reclaim;
 /// out of the middle. The order is the kernel's exactly, and the scan from the tail (isolate_lru_folios) reads
 /// consecutive ints instead of chasing one link after another through a table of all frames — that chase, one cache
 /// miss per page scanned, was the single largest stall of a reclaim-heavy run (11 % of its time). A page on a list
-/// is off the buddy allocator's lists, so its <see cref="FrameLink.Prev"/> holds its slot in the array (and Next
-/// stays −1). The array is compacted (live entries moved together, slots rewritten) when an end runs out of room,
+/// keeps its slot in the array in <see cref="Frame.LruSlot"/>. The array is compacted (live entries moved together, slots rewritten) when an end runs out of room,
 /// and doubles when they fill more than two thirds of it: O(1) amortised per operation, no allocation in steady
 /// state.
 /// </remarks>
@@ -25,7 +24,6 @@ public sealed class LruLists
     private const uint ListMask = 7u << ListShift;
 
     private readonly Frame[] _frames;
-    private readonly FrameLink[] _links;
     private readonly VmEventCounters _events;
     private const int MinCapacity = 1024;
     /// <summary>Each list's pages in order, tail first; −1 where a page left (and in every slot outside
@@ -42,7 +40,6 @@ public sealed class LruLists
     {
         _phys = phys;
         _frames = phys.Frames;
-        _links = phys.Links;
         _events = events;
         for (int l = 0; l < 5; l++)
         {
@@ -86,7 +83,7 @@ public sealed class LruLists
         int l = (int)((_frames[pfn].Flags & ListMask) >> ListShift);
         int[] q = _q[l];
         int hi = _hi[l];
-        for (int i = _links[pfn].Prev + 1; i < hi; i++)
+        for (int i = _frames[pfn].LruSlot + 1; i < hi; i++)
             if (q[i] >= 0) return q[i];
         return -1;
     }
@@ -97,7 +94,7 @@ public sealed class LruLists
         int l = (int)((_frames[pfn].Flags & ListMask) >> ListShift);
         int[] q = _q[l];
         int lo = _lo[l];
-        for (int i = _links[pfn].Prev - 1; i >= lo; i--)
+        for (int i = _frames[pfn].LruSlot - 1; i >= lo; i--)
             if (q[i] >= 0) return q[i];
         return -1;
     }
@@ -140,14 +137,12 @@ public sealed class LruLists
     private void AddTo(int pfn, LruList list)
     {
         ref var f = ref _frames[pfn];
-        ref var link = ref _links[pfn];
         int l = (int)list;
         f.Flags = (f.Flags & ~ListMask) | ((uint)l << ListShift) | (uint)FrameFlags.Lru;
         if (_hi[l] == _q[l].Length) Compact(l);
         int slot = _hi[l]++;
         _q[l][slot] = pfn;
-        link.Prev = slot;
-        link.Next = -1;
+        f.LruSlot = slot;
         _size[l]++;
         _zoneSize[l * 4 + _phys.ZoneIndexOf(pfn)]++;
         Memcg?.LruAdd(pfn, l); // memcg issue: per-memcg lruvec sizes
@@ -161,14 +156,12 @@ public sealed class LruLists
     {
         Remove(pfn);
         ref var f = ref _frames[pfn];
-        ref var link = ref _links[pfn];
         int l = (int)list;
         f.Flags = (f.Flags & ~ListMask) | ((uint)l << ListShift) | (uint)FrameFlags.Lru;
         if (_lo[l] == 0) Compact(l);
         int slot = --_lo[l];
         _q[l][slot] = pfn;
-        link.Prev = slot;
-        link.Next = -1;
+        f.LruSlot = slot;
         _size[l]++;
         _zoneSize[l * 4 + _phys.ZoneIndexOf(pfn)]++;
         Memcg?.LruAdd(pfn, l);
@@ -180,11 +173,11 @@ public sealed class LruLists
         ref var f = ref _frames[pfn];
         if ((f.Flags & (uint)FrameFlags.Lru) == 0) return;
         int l = (int)((f.Flags & ListMask) >> ListShift);
-        RemoveAt(l, _links[pfn].Prev, pfn);
+        RemoveAt(l, f.LruSlot, pfn);
     }
 
     /// <summary>Takes off list <paramref name="list"/> the page at <paramref name="slot"/> (<see cref="TailSlot"/> plus
-    /// its index in <see cref="FromTail"/>): a scan that found it there need not read the page's link again.</summary>
+    /// its index in <see cref="FromTail"/>): a scan that found it there need not read the slot from the frame again.</summary>
     public void RemoveSlot(LruList list, int slot)
     {
         int l = (int)list;
@@ -196,7 +189,7 @@ public sealed class LruLists
         ref var f = ref _frames[pfn];
         int[] q = _q[l];
         q[slot] = -1;
-        _links[pfn] = FrameLink.None;
+        f.LruSlot = -1;
         // Keep both ends on live pages (Head and Tail read them).
         if (slot == _lo[l]) { int lo = slot + 1, hi = _hi[l]; while (lo < hi && q[lo] < 0) lo++; _lo[l] = lo; }
         else if (slot == _hi[l] - 1) { int hi = slot, lo = _lo[l]; while (hi > lo && q[hi - 1] < 0) hi--; _hi[l] = hi; }
@@ -240,7 +233,7 @@ public sealed class LruLists
                 if (q[i] >= 0) dst[k++] = q[i];
             _q[l] = dst;
         }
-        for (int i = start; i < start + n; i++) _links[dst[i]].Prev = i;
+        for (int i = start; i < start + n; i++) _frames[dst[i]].LruSlot = i;
         _lo[l] = start;
         _hi[l] = start + n;
     }
@@ -301,7 +294,7 @@ public sealed class LruLists
                 if (p < 0) continue;
                 if (i < lo || i >= hi) throw new InvalidOperationException($"LRU {(LruList)l}: pfn {p} at slot {i}, outside [{lo}, {hi})");
                 ref var f = ref _frames[p];
-                if (_links[p].Prev != i || _links[p].Next != -1) throw new InvalidOperationException($"LRU {(LruList)l}: pfn {p} at slot {i} says slot {_links[p].Prev}");
+                if (_frames[p].LruSlot != i) throw new InvalidOperationException($"LRU {(LruList)l}: pfn {p} at slot {i} says slot {_frames[p].LruSlot}");
                 if ((f.Flags & (uint)FrameFlags.Lru) == 0 || (int)((f.Flags & ListMask) >> ListShift) != l)
                     throw new InvalidOperationException($"LRU {(LruList)l}: pfn {p} is listed but not flagged on it");
                 n++;
