@@ -158,8 +158,12 @@ public static class TwinRunner
 {
     /// <summary>The kernel's command line. <c>no_timer_check</c>: under software emulation on a loaded host the
     /// IO-APIC timer test (arch/x86/kernel/apic/io_apic.c, timer_irq_works) can miss its ticks and panic the boot
-    /// ("IO-APIC + timer doesn't work!"); seen here with a load average of 10.</summary>
-    public const string CommandLine = "console=ttyS0 quiet panic=-1 no_timer_check rdinit=/init";
+    /// ("IO-APIC + timer doesn't work!"); seen here with a load average of 10. <c>rootfstype=ramfs</c>: the
+    /// initramfs is unpacked into ramfs, not tmpfs (init/do_mounts.c, init_rootfs: tmpfs only when no root= and
+    /// rootfstype names tmpfs or nothing), so the twin's own files (busybox, the modules, the executor, ~5.5 MB) are
+    /// unevictable like the model's <c>kernel_memory</c>; on tmpfs the kernel swapped ~730 of those pages out
+    /// (Shmem 5568 → ~2600 kB on memory-low-protection) and gave the scenario's processes that much more room.</summary>
+    public const string CommandLine = "console=ttyS0 quiet panic=-1 no_timer_check rdinit=/init rootfstype=ramfs";
 
     /// <summary>A default limit: five minutes plus three times the scenario's own start times and sleeps. Software
     /// emulation on a busy host is slow: the reclaim built-ins took up to 150 s with a host load average of 35.</summary>

@@ -276,18 +276,14 @@ public class TwinTests
     public void Memory_low_protects_the_cache_on_the_real_kernel()
     {
         var cmp = CompareBuiltin("memory-low-protection");
-        // batch's split between RAM and swap is checked below, not at the 5 % of the other rows: the model writes
-        // about 3 % more of batch to swap than the kernel (pswpout 41498 vs 40317, and ~750 more written pages left
-        // in the swap cache at the end: 243608 / 165992 kB vs 252792 / 158400 kB), and the kernel's own split moves
-        // by ±3 % from run to run under emulation (swap 155544 to 162612 kB in six runs), so at 5 % about two runs
-        // in five failed. An open disagreement of the reclaim model (docs/twin.md), not a tolerance to keep.
-        AssertCgroupsAgree(cmp, "batch: VmRSS kB", "batch: VmSwap kB");
-        long simRss = (long)RowOf(cmp, "batch: VmRSS kB").Simulated, realRss = (long)RowOf(cmp, "batch: VmRSS kB").Real;
-        long simSwap = (long)RowOf(cmp, "batch: VmSwap kB").Simulated, realSwap = (long)RowOf(cmp, "batch: VmSwap kB").Real;
-        // The same memory (RAM + swap) within 2 %, each part within 10 %.
-        Assert.InRange(simRss + simSwap, (realRss + realSwap) * 98 / 100, (realRss + realSwap) * 102 / 100);
-        Assert.InRange(simRss, realRss * 90 / 100, realRss * 110 / 100);
-        Assert.InRange(simSwap, realSwap * 90 / 100, realSwap * 110 / 100);
+        // Every process's VmRSS and VmSwap within 5 % (or 2048 kB), batch's included. Before the VM's rootfs was
+        // ramfs (TwinRunner.CommandLine), the kernel swapped ~730 pages of the twin's own initramfs files (tmpfs) and
+        // gave batch that much more RAM: the model then swapped ~3 % more of batch and the 5 % failed two runs in five.
+        AssertCgroupsAgree(cmp);
+        // batch really is split between RAM and swap on both (~243 MB / ~166 MB), so the 5 % is about that split.
+        foreach (var side in new[] { RowOf(cmp, "batch: VmSwap kB").Simulated, RowOf(cmp, "batch: VmSwap kB").Real,
+                                     RowOf(cmp, "batch: VmRSS kB").Simulated, RowOf(cmp, "batch: VmRSS kB").Real })
+            Assert.InRange((long)side, 100L << 10, 400L << 10);
         var db = RealCg(cmp, "db");
         Assert.True(db.Stat["file"] >= 160L << 20, $"db file {db.Stat["file"]}");
         Assert.True((long)RealCg(cmp, "batch").Files["memory.swap.current"] > 0);
