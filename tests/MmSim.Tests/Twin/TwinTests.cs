@@ -275,11 +275,22 @@ public class TwinTests
     [Fact]
     public void Memory_low_protects_the_cache_on_the_real_kernel()
     {
-        var cmp = CompareBuiltin("memory-low-protection");
-        // Every process's VmRSS and VmSwap within 5 % (or 2048 kB), batch's included. Before the VM's rootfs was
-        // ramfs (TwinRunner.CommandLine), the kernel swapped ~730 pages of the twin's own initramfs files (tmpfs) and
-        // gave batch that much more RAM: the model then swapped ~3 % more of batch and the 5 % failed two runs in five.
-        AssertCgroupsAgree(cmp);
+        // Three runs of the real kernel: batch's split between RAM and swap moves by ±3.5 % from run to run under
+        // software emulation (VmSwap 157188 to 168232 kB over eight runs), so one run against the model's single
+        // answer can miss 5 % by the kernel's own noise alone (CI, 2026-11-26: 165492 vs 157188 kB, +5.3 %). Every
+        // other process row is checked in every run; batch's VmRSS and VmSwap are checked as the averages over the
+        // three runs (each run sizes the model's kernel memory from its own VM, so the model's figure moves a little
+        // too): within 5 %.
+        var runs = Enumerable.Range(0, 3).Select(_ => CompareBuiltin("memory-low-protection")).ToList();
+        foreach (var run in runs) AssertCgroupsAgree(run, "batch: VmRSS kB", "batch: VmSwap kB");
+        foreach (var what in new[] { "batch: VmRSS kB", "batch: VmSwap kB" })
+        {
+            double sim = runs.Average(r => Convert.ToDouble(RowOf(r, what).Simulated));
+            double real = runs.Average(r => Convert.ToDouble(RowOf(r, what).Real));
+            Assert.True(Math.Abs(sim - real) <= 0.05 * real,
+                $"{what}: simulated {sim:F0}, real {real:F0} on average (runs: {string.Join(", ", runs.Select(r => $"{RowOf(r, what).Simulated} vs {RowOf(r, what).Real}"))})");
+        }
+        var cmp = runs[0];
         // batch really is split between RAM and swap on both (~243 MB / ~166 MB), so the 5 % is about that split.
         foreach (var side in new[] { RowOf(cmp, "batch: VmSwap kB").Simulated, RowOf(cmp, "batch: VmSwap kB").Real,
                                      RowOf(cmp, "batch: VmRSS kB").Simulated, RowOf(cmp, "batch: VmRSS kB").Real })
