@@ -79,6 +79,9 @@ public sealed class Kernel
 
     /// <summary>The task on whose behalf the kernel works now (the faulting task), null in a kernel thread.</summary>
     public Sched.SimTask? Current;
+    /// <summary>The CPU <see cref="Current"/> runs on (smp_processor_id), set by the scheduler: the memcg charge
+    /// stock is per CPU (memcg issue).</summary>
+    public int CurrentCpu;
     /// <summary>The page allocator's slow path (reclaim, OOM); set by the machine.</summary>
     public Reclaim.PageAllocator? Allocator;
     /// <summary>Set by a kernel panic: the machine stops.</summary>

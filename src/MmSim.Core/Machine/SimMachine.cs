@@ -166,7 +166,11 @@ public sealed partial class SimMachine
     {
         t.StartNs = now;
         Kernel.Now = now;
-        if (Kernel.Memcg is not null) Kernel.Current = t; // memcg issue: exec's pages are charged to the new task
+        if (Kernel.Memcg is not null)
+        {
+            Kernel.Current = t; // memcg issue: exec's pages are charged to the new task
+            Kernel.CurrentCpu = 0; // simplification: a scenario's process is started from CPU 0 (its charge stock)
+        }
         if (!PageTables.AllocPgd(t.Mm))
         {
             Executor.Kill(t, now, "SIGKILL", "fork failed: no page for the page table (ENOMEM)");

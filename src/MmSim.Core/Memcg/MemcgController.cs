@@ -13,10 +13,12 @@ namespace MmSim.Memcg;
 /// memory.high (mem_cgroup_handle_over_high on the return to user space). Exists only when the scenario has
 /// cgroups; a page is charged when it is allocated for a task (anonymous, page cache, swap cache, page tables
 /// and kernel stack) and uncharged when it is freed.
-/// Simplification: there is no per-cpu charge stock (MEMCG_CHARGE_BATCH), so memory.current is exactly the pages
-/// charged; the batch's effect on memory.high is kept by handling the excess every 64 pages.
+/// Charges go through the per-CPU charge stock (MemcgController.Stock.cs): the counters are charged 64 pages at a
+/// time (MEMCG_CHARGE_BATCH), so memory.current includes the stocks' pre-charged pages, as on a real kernel.
+/// Uncharging is direct on the counters (uncharge_batch); simplification: kernel pages (page tables, stacks) are
+/// uncharged directly too, where 6.1 returns them to the stock (obj_cgroup_uncharge_pages → refill_stock).
 /// </summary>
-public sealed class MemcgController
+public sealed partial class MemcgController
 {
     /// <summary>CONFIG_HZ of the simulated kernel (the time slice is 4 ms = one jiffy at 250).</summary>
     public const int Hz = 250;
@@ -47,6 +49,7 @@ public sealed class MemcgController
     {
         _k = kernel;
         _pageMemcg = new ushort[kernel.Frames.Length];
+        _stock = new StockPcp[Math.Max(1, scenario.Machine.Cpus)];
         _slotMemcg = new ushort[kernel.Swap.TotalSlots + 1];
         Root = new MemCgroup(0, "", null);
         All.Add(Root);
@@ -132,14 +135,7 @@ public sealed class MemcgController
         var task = _k.Current;
         var cg = task?.Memcg;
         if (cg is null || cg.IsRoot) return pfn; // the root memcg is never charged
-        if (cg.Memory.TryCharge(1, out _))
-        {
-            // The fast path: the whole hierarchy had room.
-            if (cg.HighInPath) NoteOverHigh(cg, task!, 1);
-            _pageMemcg[pfn] = (ushort)cg.Id;
-            return pfn;
-        }
-        if (!TryCharge(cg, task!, 1))
+        if (!ConsumeStock(cg, 1) && !TryCharge(cg, task!, 1))
         {
             _k.FreePage(pfn);
             return -1;
@@ -158,30 +154,39 @@ public sealed class MemcgController
     }
 
     /// <summary>
-    /// try_charge_memcg (mm/memcontrol.c), one page at a time: charge the hierarchy; on failure at the cgroup over its
-    /// limit (mem_over_limit) count a <c>max</c> event, reclaim from it (try_to_free_mem_cgroup_pages, a memory stall),
-    /// retry while that made room or reclaimed something, 16 more tries, then the memcg OOM killer, which, having
-    /// killed, gives 16 tries again. A task that was killed gets -ENOMEM.
+    /// try_charge_memcg (mm/memcontrol.c): take the pages from this CPU's stock (consume_stock), else charge the
+    /// hierarchy <c>batch = max(MEMCG_CHARGE_BATCH, nr)</c> pages and keep the surplus in the stock (done_restock →
+    /// refill_stock); when the batch does not fit, retry with exactly <paramref name="nr"/> (so the limit is reached
+    /// exactly). On failure at the cgroup over its limit (mem_over_limit) count a <c>max</c> event, reclaim from it
+    /// (try_to_free_mem_cgroup_pages, a memory stall), retry while that made room; the first time it did not, drain
+    /// every CPU's stock of that subtree (drain_all_stock) and retry; retry while reclaim reclaimed something, 16
+    /// more tries, then the memcg OOM killer, which, having killed, gives 16 tries again. A task that was killed
+    /// gets -ENOMEM.
     /// </summary>
     public bool TryCharge(MemCgroup cg, SimTask task, int nr)
     {
+        int batch = Math.Max(HighDelay.ChargeBatch, nr);
         int retries = MaxReclaimRetries;
         bool drained = false, passedOom = false;
         for (int guard = 0; guard < 100_000; guard++)
         {
             // The OOM killer may have chosen this very task: its address space is gone, nothing may be mapped.
             if (passedOom && (task.IsDone || task.OomKilled)) return false;
-            if (cg.Memory.TryCharge(nr, out var failing))
+            if (ConsumeStock(cg, nr)) return true;
+            if (cg.Memory.TryCharge(batch, out var failing))
             {
-                NoteOverHigh(cg, task, nr);
+                // done_restock
+                if (batch > nr) RefillStock(cg, batch - nr);
+                if (cg.HighInPath) NoteOverHigh(cg, task, batch);
                 return true;
             }
+            if (batch > nr) { batch = nr; continue; } // never reclaim for the batch's surplus
             if (task.IsDone || task.OomKilled) return false; // a dying task gives up (task_is_dying)
             var over = OwnerOf(failing!, swap: false);
             over.Event(MemcgEvent.Max);
             long reclaimed = ReclaimStall(over, nr, task);
             if (over.Margin >= nr) continue;
-            if (!drained) { drained = true; continue; } // drain_all_stock: no per-cpu stock here
+            if (!drained) { DrainAllStock(over); drained = true; continue; }
             if (reclaimed > 0 && nr <= 8) continue;      // nr <= 1 << PAGE_ALLOC_COSTLY_ORDER
             if (retries-- > 0) continue;
             if (passedOom && (task.IsDone || task.OomKilled)) return false;
@@ -365,14 +370,15 @@ public sealed class MemcgController
     // ---- memory.high ----
 
     /// <summary>The done_restock part of try_charge_memcg: the first cgroup up the tree over memory.high makes the task
-    /// owe the pages just charged (memcg_nr_pages_over_high), handled on its return to user space.</summary>
-    private static void NoteOverHigh(MemCgroup cg, SimTask task, int nr)
+    /// owe the pages just charged to the counters, the whole batch (memcg_nr_pages_over_high += batch), handled on
+    /// its return to user space. Not after a charge taken from the stock: that one does not reach done_restock.</summary>
+    private static void NoteOverHigh(MemCgroup cg, SimTask task, int batch)
     {
         for (var c = cg; c is not null && !c.IsRoot; c = c.Parent)
         {
             if (c.Memory.Usage > c.High)
             {
-                task.MemcgNrPagesOverHigh += nr;
+                task.MemcgNrPagesOverHigh += batch;
                 return;
             }
         }
@@ -432,8 +438,9 @@ public sealed class MemcgController
 
     // ---- checks ----
 
-    /// <summary>Every cgroup's memory.current equals the pages charged to its subtree, and every charged page is in
-    /// use; memory.swap.current likewise for swap slots; the per-memcg LRU sizes add up.</summary>
+    /// <summary>Every cgroup's memory.current equals the pages charged to its subtree plus the CPUs' charge stocks of
+    /// its subtree (and the per-CPU statistics charged to it), and every charged page is in use; no stock holds more
+    /// than MEMCG_CHARGE_BATCH pages; memory.swap.current likewise for swap slots; the per-memcg LRU sizes add up.</summary>
     public void CheckInvariants()
     {
         var local = new long[All.Count];
@@ -448,6 +455,10 @@ public sealed class MemcgController
             local[id]++;
             if (_k.Lru.OnLru(pfn)) lru[id * 5 + (int)_k.Lru.ListOf(pfn)]++;
         }
+        foreach (var s in _stock)
+            if (s.NrPages < 0 || s.NrPages > HighDelay.ChargeBatch || (s.Cached == 0 && s.NrPages != 0))
+                throw new InvalidOperationException($"memcg: a charge stock holds {s.NrPages} pages of memcg id {s.Cached}");
+        var stocked = StockPagesById();
         var swapLocal = new long[All.Count];
         for (int s = 1; s < _slotMemcg.Length; s++)
         {
@@ -459,9 +470,9 @@ public sealed class MemcgController
         {
             if (m.IsRoot) continue;
             long sum = 0, swap = 0;
-            foreach (var d in m.Subtree()) { sum += local[d.Id] + d.PercpuPages; swap += swapLocal[d.Id]; }
+            foreach (var d in m.Subtree()) { sum += local[d.Id] + d.PercpuPages + stocked[d.Id]; swap += swapLocal[d.Id]; }
             if (sum != m.Memory.Usage)
-                throw new InvalidOperationException($"memcg /{m.Path}: memory.current {m.Memory.Usage} pages but {sum} pages charged");
+                throw new InvalidOperationException($"memcg /{m.Path}: memory.current {m.Memory.Usage} pages but {sum} pages charged (stocks included)");
             if (swap != m.Swap.Usage)
                 throw new InvalidOperationException($"memcg /{m.Path}: memory.swap.current {m.Swap.Usage} pages but {swap} slots charged");
             if (m.Memory.Usage > m.Memory.Max)

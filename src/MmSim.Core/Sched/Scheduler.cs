@@ -174,7 +174,7 @@ public sealed class Scheduler
             }
             _cpuBusy[cpu] = true;
             long slice = _threadsQueued > 0 ? Math.Min(_sliceNs, KernelThreadQuantumNs) : _sliceNs;
-            var r = _exec.RunSlice(t, Now, slice);
+            var r = _exec.RunSlice(t, Now, slice, cpu);
             switch (r.End)
             {
                 case SliceEnd.Preempted:

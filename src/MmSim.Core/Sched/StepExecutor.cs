@@ -45,11 +45,12 @@ public sealed partial class StepExecutor
     /// <summary>Accesses executed so far, across tasks (for progress reports).</summary>
     public long TotalAccesses;
 
-    public SliceResult RunSlice(SimTask task, long startNs, long sliceNs)
+    public SliceResult RunSlice(SimTask task, long startNs, long sliceNs, int cpu = 0)
     {
         long now = startNs;
         _k.PreemptRequested = false;
         _k.Current = task;
+        _k.CurrentCpu = cpu;
         long end = startNs + sliceNs;
         while (true)
         {
@@ -357,9 +358,11 @@ public sealed partial class StepExecutor
         // The CPU restarts the instruction: this time it translates.
         _mmu.Access(task.Mm, addr, kind, token);
         now += MemoryNs(task, addr, kind) + Walk(task);
-        if (task.MemcgNrPagesOverHigh >= Memcg.HighDelay.ChargeBatch && _k.Memcg is { } mc)
+        if (task.MemcgNrPagesOverHigh != 0 && _k.Memcg is { } mc)
         {
-            // memcg issue: memory.high is handled on the return to user space (resume_user_mode_work).
+            // memcg issue: memory.high is handled on the return to user space (resume_user_mode_work →
+            // mem_cgroup_handle_over_high, whenever memcg_nr_pages_over_high is non-zero: a charge that walked the
+            // counters over memory.high added its whole batch of 64 pages).
             long throttled = mc.HandleOverHigh(task, ref now);
             if (task.IsDone) return -1;
             if (throttled > 0) return fr.Outcome == FaultOutcome.Major ? Math.Max(throttled, now + fr.IoNs) : throttled;
