@@ -9,9 +9,12 @@ namespace MmSim.Tests.Twin;
 /// <summary>
 /// The twin against the real kernel: each test boots a short VM (10-20 s with software emulation), so they are
 /// few and in one class (run serially). They need qemu-system-x86, linux-image-amd64 and busybox-static
-/// installed; without them they fail with a message saying what to install.
+/// installed; without them they fail with a message saying what to install. They run alone, after the other test
+/// classes (<see cref="TwinVmCollection"/>): under software emulation the real kernel's timing, and with it how
+/// much it swaps, follows the host's load.
 /// </summary>
 [Trait("Category", "Twin")]
+[Collection(TwinVmCollection.Name)]
 public class TwinTests
 {
     private static string ScenarioPath(string file)
@@ -276,21 +279,17 @@ public class TwinTests
     public void Memory_low_protects_the_cache_on_the_real_kernel()
     {
         var cmp = CompareBuiltin("memory-low-protection");
-        // batch's split between RAM and swap is checked below, not at the 5 % of the other rows. With the VM's rootfs
-        // on ramfs (TwinRunner.CommandLine) the model agrees within −3.1 % / +3.8 % (VmRSS / VmSwap) over seven runs on
-        // a quiet host, but the kernel's split depends on the host's load under software emulation: in CI, with the
-        // other tests running beside the VM, the real VmSwap was 155684–157788 kB in four runs against the model's
-        // 165492–166560 (+5.3 % to +6.1 %): a slower emulated CPU against the same disk swaps less of batch.
-        // docs/twin.md; issue 9's 5 % holds on a quiet host only.
-        AssertCgroupsAgree(cmp, "batch: VmRSS kB", "batch: VmSwap kB");
-        long simRss = (long)RowOf(cmp, "batch: VmRSS kB").Simulated, realRss = (long)RowOf(cmp, "batch: VmRSS kB").Real;
-        long simSwap = (long)RowOf(cmp, "batch: VmSwap kB").Simulated, realSwap = (long)RowOf(cmp, "batch: VmSwap kB").Real;
-        // batch really is split between RAM and swap on both (~243 MB / ~166 MB).
-        foreach (long side in new[] { simRss, realRss, simSwap, realSwap }) Assert.InRange(side, 100L << 10, 400L << 10);
-        // The same memory (RAM + swap) within 2 %, each part within 10 %.
-        Assert.InRange(simRss + simSwap, (realRss + realSwap) * 98 / 100, (realRss + realSwap) * 102 / 100);
-        Assert.InRange(simRss, realRss * 90 / 100, realRss * 110 / 100);
-        Assert.InRange(simSwap, realSwap * 90 / 100, realSwap * 110 / 100);
+        // Every process's VmRSS and VmSwap within 5 % (or 2048 kB), batch's included. Two conditions make that hold:
+        // the VM's rootfs on ramfs (TwinRunner.CommandLine: on tmpfs the kernel swapped ~730 pages of the twin's own
+        // files and gave batch that much more RAM), and a quiet host (TwinVmCollection): under software emulation the
+        // kernel's split of batch between RAM and swap follows the host's load — in CI, with the other tests running
+        // beside the VM, the real VmSwap was 155684–157788 kB against the model's 165492–166560 (+5.3 % to +6.1 %),
+        // on a quiet host 160344–168232 (docs/twin.md).
+        AssertCgroupsAgree(cmp);
+        // batch really is split between RAM and swap on both (~243 MB / ~166 MB), so the 5 % is about that split.
+        foreach (var side in new[] { RowOf(cmp, "batch: VmSwap kB").Simulated, RowOf(cmp, "batch: VmSwap kB").Real,
+                                     RowOf(cmp, "batch: VmRSS kB").Simulated, RowOf(cmp, "batch: VmRSS kB").Real })
+            Assert.InRange((long)side, 100L << 10, 400L << 10);
         var db = RealCg(cmp, "db");
         Assert.True(db.Stat["file"] >= 160L << 20, $"db file {db.Stat["file"]}");
         Assert.True((long)RealCg(cmp, "batch").Files["memory.swap.current"] > 0);
@@ -322,4 +321,12 @@ public class TwinTests
             File.Delete(path);
         }
     }
+}
+
+/// <summary>The VM tests' collection: not run in parallel with anything else (xunit runs it after the parallel
+/// collections), so the emulated kernel is not slowed by the simulator's own tests on the same cores.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TwinVmCollection
+{
+    public const string Name = "Twin VMs";
 }
