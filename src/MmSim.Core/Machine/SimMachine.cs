@@ -155,6 +155,10 @@ public sealed partial class SimMachine
                 throw new SimulationLimitException($"the simulation was cancelled ({done:N0} accesses simulated by then)");
             if (progress is not null && done - lastReport >= 1_000_000) { lastReport = done; progress(done, expected); }
         };
+        // The run ends when the last process does, but writes already submitted still finish: a real kernel's
+        // /proc, read after the processes exit (as the twin's executor does), shows them done (nr_written,
+        // Writeback 0, rotated pages). The completions only: nothing new is started.
+        sched.OnRunEnd = () => { SwapIo.Drain(); Writeback.Drain(); };
         EndNs = sched.Run(onSlice);
         if (Kernel.Memcg is { } mc) FinishPsi(mc);
         ContextSwitches = sched.ContextSwitches;

@@ -119,6 +119,9 @@ public sealed class Writeback : IKernelThread
         _inFlight.Add((_k.Disk.Submit(now, _k.Latency.DiskWriteNs), pages.ToArray()));
     }
 
+    /// <summary>Completes every write still in flight (the run is over: see <see cref="Machine.SimMachine.Run"/>).</summary>
+    public void Drain() => Complete(long.MaxValue);
+
     /// <summary>folio_end_writeback for every request done by <paramref name="now"/>.</summary>
     private void Complete(long now)
     {

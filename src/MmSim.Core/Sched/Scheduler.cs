@@ -35,6 +35,9 @@ public sealed class Scheduler
     /// <summary>Stops the run (a kernel panic).</summary>
     public bool Halted { get; set; }
 
+    /// <summary>Called once when the last process has ended (not after a panic), before the last sample.</summary>
+    public Action? OnRunEnd { get; set; }
+
     /// <summary>Adds a task created while running (a forked child), runnable at <paramref name="at"/>.</summary>
     public void AddTask(SimTask task, long at)
     {
@@ -127,6 +130,7 @@ public sealed class Scheduler
             if (live == 0 && OnlySamplesLeft()) break; // only kernel threads and samples left: the run is over
             onSlice?.Invoke();
         }
+        if (!Halted) OnRunEnd?.Invoke();
         if (_sample is not null && _sampleIntervalNs > 0) _sample(Now);
         return Now;
     }

@@ -69,6 +69,9 @@ public sealed class SwapIo : IKernelThread
         return next > 0 ? next : -1;
     }
 
+    /// <summary>Completes every write still in flight (the run is over: see <see cref="Machine.SimMachine.Run"/>).</summary>
+    public void Drain() => CompleteUntil(long.MaxValue);
+
     /// <summary>folio_end_writeback for every request finished by <paramref name="now"/>.</summary>
     public void CompleteUntil(long now)
     {
