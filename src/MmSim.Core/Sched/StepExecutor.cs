@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MmSim.Machine;
 using MmSim.Mm;
 using MmSim.PageCache;
@@ -233,14 +234,14 @@ public sealed partial class StepExecutor
             Start(task, c, now);
             c.Position = 0;
             c.End = a.Count;
-            c.Ahead = c.AheadFirst = 0;
+            c.Stream = null;
             if (a.Region is not null)
             {
                 var vma = Region(task, a.Region, ref now);
                 if (vma is null) return Finished;
                 c.Base = vma.Start;
                 c.Pages = vma.PageCount(_k.PageShift);
-                c.Gen = new AccessGenerator(a, c.Pages);
+                c.Stream = new AccessStream(new AccessGenerator(a, c.Pages), task.Rng, a.Count);
             }
             else
             {
@@ -248,28 +249,19 @@ public sealed partial class StepExecutor
                 c.Pages = 1;
             }
         }
+        var stream = c.Stream;
+        int shift = _k.PageShift;
         while (c.Position < c.End)
         {
             ulong addr = c.Base;
             bool write = a.Write;
-            if (a.Region is not null)
+            if (stream is not null)
             {
-                long page;
-                bool w;
-                if (c.Ahead > 0)
-                {
-                    ref var next = ref c.Drawn[c.AheadFirst];
-                    page = next.Page;
-                    w = next.Write;
-                    c.Gen.Skip();
-                    task.Rng = next.Rng;
-                    c.AheadFirst ^= 1;
-                    c.Ahead--;
-                }
-                else page = c.Gen.NextPage(ref task.Rng, out w);
-                addr = c.Base + ((ulong)page << _k.PageShift);
+                long page = stream.Next(out bool w);
+                addr = c.Base + ((ulong)page << shift);
                 write |= w;
-                DrawAhead(task, c);
+                if (c.Position + 1 == c.End) task.Rng = stream.FinalRng(); // the process's stream goes on from there
+                PrefetchAhead(task.Mm, c.Base, stream);
             }
             var kind = a.Exec ? AccessKind.Exec : write ? AccessKind.Write : AccessKind.Read;
             c.Position++;
@@ -282,32 +274,18 @@ public sealed partial class StepExecutor
     }
 
     /// <summary>
-    /// Keeps two accesses of a region access step drawn ahead (from copies of the task's random stream, which they
-    /// hand over when their turn comes, so the draws are exactly those made without looking
-    /// ahead). The newest one's PTE is prefetched; the one after this access, whose PTE was prefetched one access
-    /// earlier, has its frame (on a write) or its swap slot prefetched. This turns the dependent cache misses of
-    /// each access (PTE, then frame or swap slot) into misses in flight while earlier accesses run.
+    /// Prefetches for the accesses already drawn after this one: the PTE of the one after next, and for the next
+    /// one (whose PTE was prefetched one access earlier) its frame on a write or its swap slot. This turns the
+    /// dependent cache misses of each access (PTE, then frame or swap slot) into misses in flight while earlier
+    /// accesses run. Reads only.
     /// </summary>
-    private void DrawAhead(SimTask task, StepCursor c)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void PrefetchAhead(MmStruct mm, ulong regionBase, AccessStream stream)
     {
-        long left = c.End - c.Position - 1; // accesses after the current one
-        var mm = task.Mm;
         int shift = _k.PageShift;
-        ref var next1 = ref c.Drawn[c.AheadFirst];
-        if (c.Ahead == 0 && left >= 1)
-        {
-            next1.Draw(c.Gen, c.Gen.Index, task.Rng);
-            c.Ahead = 1;
-            _mmu.PrefetchPte(mm, c.Base + ((ulong)next1.Page << shift));
-        }
-        if (c.Ahead == 1 && left >= 2)
-        {
-            ref var next2 = ref c.Drawn[c.AheadFirst ^ 1];
-            next2.Draw(c.Gen, c.Gen.Index + 1, next1.Rng);
-            c.Ahead = 2;
-            _mmu.PrefetchPte(mm, c.Base + ((ulong)next2.Page << shift));
-            PrefetchTarget(mm, c.Base + ((ulong)next1.Page << shift), next1.Write);
-        }
+        if (stream.TryPeek(2, out long page2, out _)) _mmu.PrefetchPte(mm, regionBase + ((ulong)page2 << shift));
+        if (stream.TryPeek(1, out long page1, out bool write1))
+            PrefetchTarget(mm, regionBase + ((ulong)page1 << shift), write1);
     }
 
     /// <summary>Prefetches what the access to <paramref name="address"/> will touch behind its PTE: a present
