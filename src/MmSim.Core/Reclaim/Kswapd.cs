@@ -9,6 +9,11 @@ namespace MmSim.Reclaim;
 /// its low watermark (wakeup_kswapd), it runs balance_pgdat — passes from priority 12 down, each reclaiming
 /// toward the high watermarks — until the node is balanced, then sleeps. It runs on the kernel's time, not a
 /// task's: each run here is one priority iteration and takes the simulated time that pass cost.
+/// Between two balance_pgdat calls it goes through kswapd_try_to_sleep: once the node is balanced it naps for
+/// HZ/10 (100 ms) first; woken in the nap (an allocation below the low watermark) it counts
+/// kswapd_low_wmark_hit_quickly and reclaims again; at the nap's end it sleeps for good only if the node is still
+/// balanced, else counts kswapd_high_wmark_hit_quickly and reclaims again (as it does at once, counting the same,
+/// when a balance_pgdat ends unbalanced).
 /// </summary>
 public sealed class Kswapd : IKernelThread
 {
@@ -22,6 +27,11 @@ public sealed class Kswapd : IKernelThread
     private long _passReclaimed;
     private ZoneType _classZone = ZoneType.Dma;
     private bool _memcgLowReclaim, _memcgLowSkipped;
+    /// <summary>In kswapd_try_to_sleep's short sleep (schedule_timeout(HZ/10)), and whether a wakeup cut it short.</summary>
+    private bool _napping, _wokenInNap;
+
+    /// <summary>kswapd_try_to_sleep's first, short sleep: HZ/10.</summary>
+    public const long NapNs = 100_000_000;
 
     public Kswapd(Kernel kernel, Vmscan vmscan)
     {
@@ -47,9 +57,15 @@ public sealed class Kswapd : IKernelThread
     public void Wakeup(ZoneType highestZone, long now)
     {
         if ((int)highestZone > (int)_classZone) _classZone = highestZone;
-        if (Awake) return;
+        if (Awake && !_napping) return; // not on pgdat->kswapd_wait: reclaiming already
         if (Failures >= MaxReclaimRetries) return;
         if (_vmscan.PgdatBalanced(highestZone)) return;
+        if (_napping)
+        {
+            // wake_up_interruptible in the short sleep: schedule_timeout returns the time left.
+            if (!_wokenInNap) { _wokenInNap = true; Schedule?.Invoke(now); }
+            return;
+        }
         Awake = true;
         _k.Trace?.Add(new TracePoint(now, TraceLog.KswapdWake, 0, FreeIn(highestZone), SumWatermarks(highestZone, low: true), 0, now));
         _k.PreemptRequested = true;
@@ -59,6 +75,15 @@ public sealed class Kswapd : IKernelThread
     public long Run(long now)
     {
         _k.Now = now;
+        if (_napping)
+        {
+            // The end of kswapd_try_to_sleep's short sleep: woken early, or the HZ/10 is over.
+            _napping = false;
+            if (_wokenInNap) _k.Events.Inc(VmEvent.kswapd_low_wmark_hit_quickly);
+            else if (Failures >= MaxReclaimRetries || _vmscan.PgdatBalanced(_classZone)) return Sleep();
+            else _k.Events.Inc(VmEvent.kswapd_high_wmark_hit_quickly);
+            _wokenInNap = false;
+        }
         var zone = _classZone;
         if (!_inPass)
         {
@@ -69,7 +94,7 @@ public sealed class Kswapd : IKernelThread
             _k.Events.Inc(VmEvent.pageoutrun);
         }
         if (_vmscan.PgdatBalanced(zone))
-            return Sleep();
+            return Nap(now);
 
         var sc = new ScanControl
         {
@@ -108,18 +133,29 @@ public sealed class Kswapd : IKernelThread
             _inPass = false;
             _vmscan.SnapshotRefaults();
             if (_passReclaimed == 0) Failures++;
-            if (Failures >= MaxReclaimRetries) return Sleep();
+            if (Failures >= MaxReclaimRetries) return Sleep(); // hopeless: prepare_kswapd_sleep lets it sleep
+            _k.Events.Inc(VmEvent.kswapd_high_wmark_hit_quickly); // no short sleep, and still not balanced
         }
         return now + cost;
+    }
+
+    /// <summary>balance_pgdat is done (the node is balanced): kswapd_try_to_sleep's short sleep begins.</summary>
+    private long Nap(long now)
+    {
+        _inPass = false;
+        _vmscan.SnapshotRefaults();
+        _napping = true;
+        _wokenInNap = false;
+        return now + NapNs;
     }
 
     private long Sleep()
     {
         _k.Trace?.Add(new TracePoint(_k.Now, TraceLog.KswapdSleep, 0, FreeIn(_classZone), SumWatermarks(_classZone, low: false), Failures, _k.Now));
         _inPass = false;
+        _napping = _wokenInNap = false;
         Awake = false;
         _classZone = ZoneType.Dma;
-        _vmscan.SnapshotRefaults();
         return -1;
     }
 

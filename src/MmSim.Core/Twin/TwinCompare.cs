@@ -58,6 +58,8 @@ public sealed class TwinComparison
         ("pgsteal_direct", "counter"), ("allocstall_dma32", "counter"), ("allocstall_normal", "counter"),
         ("allocstall_movable", "counter"), ("oom_kill", "exact"), ("nr_written", "counter"),
         ("workingset_refault_file", "counter"),
+        // kswapd's rhythm (balance_pgdat calls; kswapd_try_to_sleep's short sleeps cut short or not enough).
+        ("pageoutrun", "counter"), ("kswapd_low_wmark_hit_quickly", "counter"), ("kswapd_high_wmark_hit_quickly", "counter"),
     ];
 
     /// <summary>Pairs the simulated and the real processes: the scenario's by position (both reports list them in

@@ -91,6 +91,24 @@ public class ReclaimScenarioTests
     }
 
     [Fact]
+    public void Kswapd_naps_after_balancing_and_counts_what_cuts_the_nap_short()
+    {
+        // kswapd_try_to_sleep: app's reads and batch's allocation come in bursts; after each balance_pgdat kswapd
+        // naps HZ/10 and the next burst wakes it inside the nap (kswapd_low_wmark_hit_quickly), so every pass but
+        // the first one is such a wakeup. The real kernel (twin, twin-sized machine): 73 / 72 / 0 vs 73-76 / 71-74 / 0.
+        var r = Run("swappiness");
+        Assert.Equal(46, r.Vmstat["pageoutrun"]);
+        Assert.Equal(45, r.Vmstat["kswapd_low_wmark_hit_quickly"]);
+        Assert.Equal(0, r.Vmstat["kswapd_high_wmark_hit_quickly"]);
+        // Without swap, the passes before the OOM kill free nothing: each ends unbalanced, kswapd does not nap and
+        // counts kswapd_high_wmark_hit_quickly (twin: 16 / 0 / 15 vs 16 / 0 / 14).
+        var oom = Run("oom-protect");
+        Assert.Equal(9, oom.Vmstat["pageoutrun"]);
+        Assert.Equal(0, oom.Vmstat["kswapd_low_wmark_hit_quickly"]);
+        Assert.Equal(8, oom.Vmstat["kswapd_high_wmark_hit_quickly"]);
+    }
+
+    [Fact]
     public void A_higher_min_free_kbytes_means_fewer_direct_reclaim_stalls()
     {
         var low = Run("min-free-kbytes", ("vm.min_free_kbytes", "2000"));
