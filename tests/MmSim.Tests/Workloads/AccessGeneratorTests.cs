@@ -81,34 +81,4 @@ public class AccessGeneratorTests
         while (gen.HasNext) sum += gen.NextPage(ref rng, out _);
         return sum;
     }
-
-    [Theory]
-    [InlineData(AccessPattern.Zipf, 0.2)]
-    [InlineData(AccessPattern.Random, 0.5)]
-    [InlineData(AccessPattern.Sequential, 1.0)]
-    public void DrawingAheadThenSkippingGivesTheSameAccesses(AccessPattern pattern, double writeRatio)
-    {
-        // The access step draws its next two accesses ahead on copies of the stream (StepExecutor.DrawAhead):
-        // access i drawn with Draw(i, copy) and taken over with Skip() must be exactly what NextPage gives.
-        var plainRng = new Pcg32(42, 1000);
-        var plain = new AccessGenerator(pattern, pages: 5000, count: 300, writeRatio: writeRatio, zipfAlpha: 0.9);
-        var aheadRng = plainRng;
-        var ahead = plain;
-        var expected = new List<(long, bool)>();
-        var got = new List<(long, bool)>();
-        while (plain.HasNext) expected.Add((plain.NextPage(ref plainRng, out bool w), w));
-        while (ahead.HasNext)
-        {
-            var r1 = aheadRng;
-            long p1 = ahead.Draw(ahead.Index, ref r1, out bool w1);
-            var r2 = r1;
-            if (ahead.Remaining > 1) ahead.Draw(ahead.Index + 1, ref r2, out _); // the second one ahead, discarded
-            ahead.Skip();
-            aheadRng = r1;
-            got.Add((p1, w1));
-        }
-        Assert.Equal(expected, got);
-        Assert.Equal(plainRng.NextUInt(), aheadRng.NextUInt());
-        Assert.Equal(300, expected.Count);
-    }
 }

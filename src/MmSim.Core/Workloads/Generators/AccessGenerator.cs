@@ -51,7 +51,7 @@ public struct AccessGenerator
     public long NextPage(ref Pcg32 rng, out bool write) => Draw(_index++, ref rng, out write);
 
     /// <summary>Access number <paramref name="i"/>'s page and write decision, drawn from <paramref name="rng"/>
-    /// without moving the generator on (to look ahead; <see cref="Skip"/> moves it on).</summary>
+    /// without moving the generator on (<see cref="AccessStream"/> draws ahead with it).</summary>
     public readonly long Draw(long i, ref Pcg32 rng, out bool write)
     {
         long page = _pattern switch
@@ -64,9 +64,4 @@ public struct AccessGenerator
         return page;
     }
 
-    /// <summary>The next access was drawn ahead with <see cref="Draw"/>: move on past it.</summary>
-    public void Skip() => _index++;
-
-    /// <summary>The number of the next access.</summary>
-    public readonly long Index => _index;
 }
