@@ -63,7 +63,12 @@ public sealed class Kswapd : IKernelThread
         if (_napping)
         {
             // wake_up_interruptible in the short sleep: schedule_timeout returns the time left.
-            if (!_wokenInNap) { _wokenInNap = true; Schedule?.Invoke(now); }
+            if (!_wokenInNap)
+            {
+                _wokenInNap = true;
+                _k.PreemptRequested = true; // as from a full sleep: kswapd runs before the task goes on
+                Schedule?.Invoke(now);
+            }
             return;
         }
         Awake = true;
