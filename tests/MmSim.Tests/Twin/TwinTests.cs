@@ -145,8 +145,9 @@ public class TwinTests
     }
 
     /// <summary>kswapd's rhythm as the kernel's (kswapd_try_to_sleep): balance_pgdat calls, naps cut short by a
-    /// wakeup, naps or passes ending unbalanced, within the counters' tolerance. Measured stable in three runs each
-    /// on oom-protect, node-oom and swappiness (docs/twin.md, "kswapd's rhythm").</summary>
+    /// wakeup, naps or passes ending unbalanced, within the counters' tolerance, on the OOM scenarios where the
+    /// rhythm is the passes before the kill (four runs each, docs/twin.md "kswapd's rhythm"; swappiness's real
+    /// count varies from 59 to 76 between runs, so it is not asserted).</summary>
     private static void AssertKswapdRhythm(TwinComparison cmp)
     {
         foreach (var what in new[] { "pageoutrun", "kswapd_low_wmark_hit_quickly", "kswapd_high_wmark_hit_quickly" })
@@ -159,17 +160,16 @@ public class TwinTests
     /// <summary>The other reclaim built-ins: the same processes survive on the real kernel (the counters' verdicts
     /// are in docs/twin.md's fidelity table).</summary>
     [Theory]
-    [InlineData("kswapd-vs-direct", true, false)]
-    [InlineData("clean-vs-dirty", true, false)]
-    [InlineData("swappiness", false, true)] // at 60 a few hundred pages are swapped on both sides, not within 20%: docs/twin.md
-    [InlineData("min-free-kbytes", true, false)]
-    public void Reclaim_builtins_end_with_the_same_fates_as_on_the_real_kernel(string name, bool swapWithinTolerance, bool kswapdRhythm)
+    [InlineData("kswapd-vs-direct", true)]
+    [InlineData("clean-vs-dirty", true)]
+    [InlineData("swappiness", false)] // at 60 a few hundred pages are swapped on both sides, not within 20%: docs/twin.md
+    [InlineData("min-free-kbytes", true)]
+    public void Reclaim_builtins_end_with_the_same_fates_as_on_the_real_kernel(string name, bool swapWithinTolerance)
     {
         var cmp = CompareBuiltin(name);
         AssertSameFates(cmp);
         Assert.Contains(cmp.Rows, r => r.What == "pswpout");
         if (swapWithinTolerance) AssertWithinSwapTolerance(cmp);
-        if (kswapdRhythm) AssertKswapdRhythm(cmp);
         // Writes still in flight at the end complete before the report, as the kernel's do before the executor reads
         // (clean-vs-dirty writes file pages, not swap).
         if (name != "clean-vs-dirty") Assert.Equal(RowOf(cmp, "pswpout").Simulated, RowOf(cmp, "nr_written").Simulated);
