@@ -63,17 +63,15 @@ public sealed class Kswapd : IKernelThread
         if (_napping)
         {
             // wake_up_interruptible in the short sleep: schedule_timeout returns the time left.
-            if (!_wokenInNap)
-            {
-                _wokenInNap = true;
-                _k.PreemptRequested = true; // as from a full sleep: kswapd runs before the task goes on
-                Schedule?.Invoke(now);
-            }
-            return;
+            if (_wokenInNap) return;
+            _wokenInNap = true;
         }
-        Awake = true;
-        _k.Trace?.Add(new TracePoint(now, TraceLog.KswapdWake, 0, FreeIn(highestZone), SumWatermarks(highestZone, low: true), 0, now));
-        _k.PreemptRequested = true;
+        else
+        {
+            Awake = true;
+            _k.Trace?.Add(new TracePoint(now, TraceLog.KswapdWake, 0, FreeIn(highestZone), SumWatermarks(highestZone, low: true), 0, now));
+        }
+        _k.PreemptRequested = true; // wake-up preemption: kswapd runs before the task goes on
         Schedule?.Invoke(now);
     }
 
