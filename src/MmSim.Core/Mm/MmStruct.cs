@@ -20,6 +20,8 @@ public sealed class MmStruct
     public readonly List<Vma> Vmas = new();
     public int PgdTable = -1;
     public readonly Tlb Tlb;
+    /// <summary>The simulator's memo of this address space's walks (not a model of anything).</summary>
+    public readonly WalkCache Walks = new();
 
     /// <summary>total_vm in pages (VmSize).</summary>
     public long TotalVm;

@@ -24,6 +24,7 @@ public sealed class Mmu
     private readonly int _levels;
     private readonly int[] _shift;
     private readonly ulong _indexMask;
+    private readonly int _spanShift; // the address bits above it name the leaf table (−1: the root is the leaf)
 
     public Mmu(PagingLayout layout, PageTablePool pool, Frame[] frames)
     {
@@ -33,6 +34,7 @@ public sealed class Mmu
         _levels = layout.Levels;
         _shift = layout.LevelShift;
         _indexMask = (ulong)layout.EntriesPerTable - 1;
+        _spanShift = _levels >= 2 ? _shift[_levels - 2] : -1;
     }
 
     public int Levels => _levels;
@@ -93,7 +95,7 @@ public sealed class Mmu
         var tlb = mm.Tlb;
         tlb.Misses++;
         if (tlb.HasL2) return MissL2(mm, address, vpn, kind, content, victim);
-        int table = Walk(mm.PgdTable, address);
+        int table = Walk(mm, address);
         if (table < 0) return Fault;
         int slot = (int)((address >> _pageShift) & _indexMask);
         ulong pte = SetAccessed(table, slot, kind, content);
@@ -116,7 +118,7 @@ public sealed class Mmu
             return r;
         }
         tlb.L2Misses++;
-        int table = Walk(mm.PgdTable, address);
+        int table = Walk(mm, address);
         if (table < 0) return Fault;
         int slot = (int)((address >> _pageShift) & _indexMask);
         ulong pte = SetAccessed(table, slot, kind, content);
@@ -142,7 +144,7 @@ public sealed class Mmu
     public int LeafTable(MmStruct mm, ulong address, out int slot)
     {
         slot = (int)((address >> _pageShift) & _indexMask);
-        return Walk(mm.PgdTable, address);
+        return Walk(mm, address);
     }
 
     /// <summary>
@@ -151,7 +153,20 @@ public sealed class Mmu
     /// upper-level entry is not present.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Walk(int table, ulong address)
+    private int Walk(MmStruct mm, ulong address)
+    {
+        if (_spanShift < 0) return mm.PgdTable;
+        long span = (long)(address >> _spanShift);
+        int generation = _pool.Generation;
+        int leaf = mm.Walks.Find(span, generation);
+        if (leaf >= 0) return leaf;
+        leaf = WalkTables(mm.PgdTable, address);
+        if (leaf >= 0) mm.Walks.Add(span, leaf, generation);
+        return leaf;
+    }
+
+    /// <summary>The walk itself, level by level (<see cref="Walk"/> remembers its results).</summary>
+    private int WalkTables(int table, ulong address)
     {
         if (table < 0) return -1;
         int[] shift = _shift; // a local: its length bounds the loop, so shift[level] needs no bounds check

@@ -33,6 +33,10 @@ public sealed class PageTablePool
         _entries = new ulong[64 * entriesPerTable];
     }
 
+    /// <summary>Advanced whenever a table is freed: a remembered walk (<see cref="WalkCache"/>) from an older
+    /// generation may name a table that is gone or reused.</summary>
+    public int Generation { get; private set; }
+
     /// <summary>Live tables.</summary>
     public int Count { get; private set; }
 
@@ -103,6 +107,7 @@ public sealed class PageTablePool
     {
         _frames[id] = -1;
         _freeIds.Push(id);
+        Generation++;
         Count--;
     }
 }

@@ -273,19 +273,24 @@ public sealed partial class StepExecutor
         return Finished;
     }
 
+    /// <summary>How far ahead (in accesses) <see cref="PrefetchAhead"/> asks for a PTE, and reads one to ask for
+    /// what is behind it. An access that translates without a fault takes less than one memory latency, so the
+    /// distances span a few of them.</summary>
+    private const int PteAhead = 4, TargetAhead = 2;
+
     /// <summary>
-    /// Prefetches for the accesses already drawn after this one: the PTE of the one after next, and for the next
-    /// one (whose PTE was prefetched one access earlier) its frame on a write or its swap slot. This turns the
-    /// dependent cache misses of each access (PTE, then frame or swap slot) into misses in flight while earlier
-    /// accesses run. Reads only.
+    /// Prefetches for the accesses already drawn after this one: the PTE of the one <see cref="PteAhead"/> on, and
+    /// for the one <see cref="TargetAhead"/> on (whose PTE was asked for earlier) its frame on a write or its swap
+    /// slot. This turns the dependent cache misses of each access (PTE, then frame or swap slot) into misses in
+    /// flight while earlier accesses run. Reads only.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void PrefetchAhead(MmStruct mm, ulong regionBase, AccessStream stream)
     {
         int shift = _k.PageShift;
-        if (stream.TryPeek(2, out long page2, out _)) _mmu.PrefetchPte(mm, regionBase + ((ulong)page2 << shift));
-        if (stream.TryPeek(1, out long page1, out bool write1))
-            PrefetchTarget(mm, regionBase + ((ulong)page1 << shift), write1);
+        if (stream.TryPeek(PteAhead, out long pteNext, out _)) _mmu.PrefetchPte(mm, regionBase + ((ulong)pteNext << shift));
+        if (stream.TryPeek(TargetAhead, out long next, out bool write))
+            PrefetchTarget(mm, regionBase + ((ulong)next << shift), write);
     }
 
     /// <summary>Prefetches what the access to <paramref name="address"/> will touch behind its PTE: a present
