@@ -163,6 +163,14 @@ public sealed class Scheduler
         return true;
     }
 
+    /// <summary>The task's index in the task list, remembered in the task (a list search per slice otherwise).</summary>
+    private int IndexOf(SimTask t)
+    {
+        int i = t.SchedIndex;
+        if ((uint)i < (uint)_tasks.Count && ReferenceEquals(_tasks[i], t)) return i;
+        return t.SchedIndex = _tasks.IndexOf(t);
+    }
+
     private void DispatchIdle()
     {
         for (int cpu = 0; cpu < _cpuBusy.Length && _ready.Count > 0; cpu++)
@@ -182,11 +190,11 @@ public sealed class Scheduler
             switch (r.End)
             {
                 case SliceEnd.Preempted:
-                    Push(r.EndNs, Kind.Ready, _tasks.IndexOf(t));
+                    Push(r.EndNs, Kind.Ready, IndexOf(t));
                     break;
                 case SliceEnd.Blocked:
                     t.State = TaskState.Blocked;
-                    Push(r.WakeNs, Kind.Ready, _tasks.IndexOf(t));
+                    Push(r.WakeNs, Kind.Ready, IndexOf(t));
                     break;
             }
             Push(r.EndNs, Kind.CpuFree, cpu);

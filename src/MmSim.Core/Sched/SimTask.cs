@@ -22,6 +22,8 @@ public sealed class SimTask
     public MmStruct Mm { get; }
 
     public TaskState State = TaskState.NotStarted;
+    /// <summary>Where the scheduler last found this task in its list (a hint, checked before use).</summary>
+    internal int SchedIndex = -1;
     /// <summary>The signal that ended it ("SIGSEGV", "SIGKILL"), and why.</summary>
     public string? Signal;
     public string? Reason;
