@@ -119,7 +119,7 @@ public sealed class Kernel
         PageSize = m.PageSize;
         PageShift = Phys.PageShift;
         Layout = new PagingLayout(PageSize, scenario.Machine.Translation == "x86_64_la57");
-        Tables = new PageTablePool(Layout.EntriesPerTable);
+        Tables = new PageTablePool(Layout.EntriesPerTable, Layout.Levels >= 2 ? Layout.LevelShift[Layout.Levels - 2] : 63);
         Lru = new LruLists(Phys, Events);
         Lru.Activated = () => NonresidentAge++;
         Swap = new Swap.SwapDevice(m.SwapBytes / PageSize);

@@ -22,11 +22,7 @@ public sealed class PageTableOps
         _k = kernel;
         _layout = kernel.Layout;
         _pool = kernel.Tables;
-        _spanShift = _layout.Levels >= 2 ? _layout.LevelShift[_layout.Levels - 2] : -1;
     }
-
-    /// <summary>The address bits above this shift name a leaf table (−1: the root is the leaf).</summary>
-    private readonly int _spanShift;
 
     /// <summary>pgd_alloc: the root table of a new address space. False if no page could be had.</summary>
     public bool AllocPgd(MmStruct mm)
@@ -65,7 +61,7 @@ public sealed class PageTableOps
     public int WalkAlloc(MmStruct mm, ulong address, out int slot)
     {
         int generation = _pool.Generation; // as the walk starts: an allocation below may free tables (an OOM kill)
-        int leaf = Remembered(mm, address);
+        int leaf = _pool.Remembered(mm.Walks, address);
         if (leaf >= 0)
         {
             slot = _layout.Index(address, _layout.Levels - 1);
@@ -87,7 +83,7 @@ public sealed class PageTableOps
             else table = (int)Pte.Pfn(entry);
         }
         slot = _layout.Index(address, _layout.Levels - 1);
-        Remember(mm, address, table, generation);
+        _pool.Remember(mm.Walks, address, table, generation);
         return table;
     }
 
@@ -96,7 +92,7 @@ public sealed class PageTableOps
     {
         slot = -1;
         if (mm.PgdTable < 0) return -1;
-        int leaf = Remembered(mm, address);
+        int leaf = _pool.Remembered(mm.Walks, address);
         if (leaf >= 0)
         {
             slot = _layout.Index(address, _layout.Levels - 1);
@@ -110,17 +106,8 @@ public sealed class PageTableOps
             table = (int)Pte.Pfn(entry);
         }
         slot = _layout.Index(address, _layout.Levels - 1);
-        Remember(mm, address, table, _pool.Generation);
+        _pool.Remember(mm.Walks, address, table, _pool.Generation);
         return table;
-    }
-
-    /// <summary>The leaf table <see cref="WalkCache"/> remembers for <paramref name="address"/>, or −1.</summary>
-    private int Remembered(MmStruct mm, ulong address) =>
-        _spanShift < 0 ? -1 : mm.Walks.Find((long)(address >> _spanShift), _pool.Generation);
-
-    private void Remember(MmStruct mm, ulong address, int leaf, int generation)
-    {
-        if (_spanShift >= 0) mm.Walks.Add((long)(address >> _spanShift), leaf, generation);
     }
 
     /// <summary>Calls <paramref name="leaf"/> for every present-or-nonzero leaf entry in [start, end).</summary>

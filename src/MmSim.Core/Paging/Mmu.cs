@@ -24,7 +24,6 @@ public sealed class Mmu
     private readonly int _levels;
     private readonly int[] _shift;
     private readonly ulong _indexMask;
-    private readonly int _spanShift; // the address bits above it name the leaf table (−1: the root is the leaf)
 
     public Mmu(PagingLayout layout, PageTablePool pool, Frame[] frames)
     {
@@ -34,7 +33,6 @@ public sealed class Mmu
         _levels = layout.Levels;
         _shift = layout.LevelShift;
         _indexMask = (ulong)layout.EntriesPerTable - 1;
-        _spanShift = _levels >= 2 ? _shift[_levels - 2] : -1;
     }
 
     public int Levels => _levels;
@@ -155,13 +153,10 @@ public sealed class Mmu
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Walk(MmStruct mm, ulong address)
     {
-        if (_spanShift < 0) return mm.PgdTable;
-        long span = (long)(address >> _spanShift);
-        int generation = _pool.Generation;
-        int leaf = mm.Walks.Find(span, generation);
+        int leaf = _pool.Remembered(mm.Walks, address);
         if (leaf >= 0) return leaf;
         leaf = WalkTables(mm.PgdTable, address);
-        if (leaf >= 0) mm.Walks.Add(span, leaf, generation);
+        if (leaf >= 0) _pool.Remember(mm.Walks, address, leaf, _pool.Generation);
         return leaf;
     }
 

@@ -22,20 +22,35 @@ public sealed class PageTablePool
     private int[] _frames = new int[64];
     private readonly Stack<int> _freeIds = new();
     private readonly int _perTable, _shift;
+    private readonly int _leafSpanShift;
     private int _next;
 
-    public PageTablePool(int entriesPerTable)
+    /// <param name="entriesPerTable">Entries of each table (a power of two).</param>
+    /// <param name="leafSpanShift">The address bits above this shift name the leaf table that maps an address
+    /// (21 with x86-64's 4 KiB pages: a PTE table maps 2 MiB); the key of <see cref="WalkCache"/>.</param>
+    public PageTablePool(int entriesPerTable, int leafSpanShift)
     {
         if (entriesPerTable < 1 || (entriesPerTable & (entriesPerTable - 1)) != 0)
             throw new ArgumentOutOfRangeException(nameof(entriesPerTable), "entries per table must be a power of two");
         _perTable = entriesPerTable;
         _shift = System.Numerics.BitOperations.Log2((uint)entriesPerTable);
+        _leafSpanShift = leafSpanShift;
         _entries = new ulong[64 * entriesPerTable];
     }
 
     /// <summary>Advanced whenever a table is freed: a remembered walk (<see cref="WalkCache"/>) from an older
     /// generation may name a table that is gone or reused.</summary>
     public int Generation { get; private set; }
+
+    /// <summary>The leaf table an address space's walk memo holds for <paramref name="address"/> in the current
+    /// generation, or −1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Remembered(WalkCache memo, ulong address) => memo.Find((long)(address >> _leafSpanShift), Generation);
+
+    /// <summary>Remembers a walk's leaf table, found in <paramref name="generation"/> (read before the walk: a
+    /// table freed during it makes the entry useless, not wrong).</summary>
+    public void Remember(WalkCache memo, ulong address, int leaf, int generation) =>
+        memo.Add((long)(address >> _leafSpanShift), leaf, generation);
 
     /// <summary>Live tables.</summary>
     public int Count { get; private set; }

@@ -110,7 +110,7 @@ public class MmuTests
     [Fact]
     public void The_pool_keeps_every_table_when_it_grows_and_clears_a_reused_id()
     {
-        var pool = new PageTablePool(512);
+        var pool = new PageTablePool(512, 21);
         for (int id = 0; id < 200; id++)
         {
             Assert.Equal(id, pool.Add(1000 + id));
