@@ -276,7 +276,7 @@ public sealed partial class StepExecutor
     /// <summary>How far ahead (in accesses) <see cref="PrefetchAhead"/> asks for a PTE, and reads one to ask for
     /// what is behind it. An access that translates without a fault takes less than one memory latency, so the
     /// distances span a few of them.</summary>
-    private const int PteAhead = 4, TargetAhead = 2;
+    private const int PteAhead = 8, TargetAhead = 4;
 
     /// <summary>
     /// Prefetches for the accesses already drawn after this one: the PTE of the one <see cref="PteAhead"/> on, and
