@@ -133,8 +133,11 @@ public sealed class SafetyTests
             MaxConcurrent = 1, QueueWait = TimeSpan.Zero, TimeLimit = TimeSpan.FromSeconds(30),
         });
         var runs = s.App.Services.GetRequiredService<RunService>();
-        var first = Post(s.Client, "api/run", Yaml(ManyAccesses));
-        while (runs.Running == 0 && !first.IsCompleted) await Task.Delay(5);
+        // The first run must still be going when the second request arrives. Wait for it to start on this thread
+        // (a Task.Delay loop needs a pool thread, which a busy CI machine can withhold for seconds, while the run
+        // ends unseen), and give it twice the accesses of the other tests.
+        var first = Post(s.Client, "api/run", Yaml(ManyAccesses.Replace("count: 5000000", "count: 10000000")));
+        SpinWait.SpinUntil(() => runs.Running != 0 || first.IsCompleted, TimeSpan.FromSeconds(30));
         Assert.Equal(1, runs.Running);
         var (status, doc) = await Post(s.Client, "api/run?builtin=lazy-allocation", Yaml(""));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
