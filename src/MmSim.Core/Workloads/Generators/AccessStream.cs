@@ -178,18 +178,23 @@ public sealed class AccessStream
     {
         long p = _shared.Produced;
         long end = Math.Min(_total, Math.Min(p + max, Volatile.Read(ref _shared.Consumed) + _ring.Length));
+        // Locals only in the loop: this object's fields share cache lines with the consumer's counters, which it
+        // writes on every access, so reading a field per draw would pull those lines back and forth between the
+        // two cores (it made the consumer's accesses half as slow again).
         var rng = _rng;
         var ring = _ring;
+        var gen = _gen;
+        int mask = _mask;
         while (p < end)
         {
             long chunkEnd = Math.Min(end, p + Chunk);
             for (; p < chunkEnd; p++)
             {
-                long page = _gen.Draw(p, ref rng, out bool w);
-                ring[(int)p & _mask] = (page << 1) | (w ? 1L : 0L);
+                long page = gen.Draw(p, ref rng, out bool w);
+                ring[(int)p & mask] = (page << 1) | (w ? 1L : 0L);
             }
-            _rng = rng;
             Volatile.Write(ref _shared.Produced, p);
         }
+        _rng = rng; // read only under _owner, which this thread holds until it returns
     }
 }
