@@ -16,8 +16,6 @@ public sealed class Kernel
 {
     public readonly PhysicalMemory Phys;
     public readonly Frame[] Frames;
-    /// <summary>The frames' list links (<see cref="PhysicalMemory.Links"/>).</summary>
-    public readonly FrameLink[] Links;
     public readonly PagingLayout Layout;
     public readonly PageTablePool Tables;
     public readonly VmEventCounters Events = new();
@@ -115,7 +113,6 @@ public sealed class Kernel
             TransparentHugepage = m.TransparentHugepage,
         });
         Frames = Phys.Frames;
-        Links = Phys.Links;
         PageSize = m.PageSize;
         PageShift = Phys.PageShift;
         Layout = new PagingLayout(PageSize, scenario.Machine.Translation == "x86_64_la57");

@@ -22,13 +22,12 @@ internal static class BootMemory
     internal sealed class Result
     {
         public required Frame[] Frames;
-        public required FrameLink[] Links;
         public required Zone[] AllZones;
         public required ReservedMemory Reserved;
         public long Dma32StartPfn, NormalStartPfn;
     }
 
-    private static readonly Frame FreeFrame = new() { Owner = -1 };
+    private static readonly Frame FreeFrame = new() { Owner = -1, BuddyPrev = -1, BuddyNext = -1 };
 
     public static Result Build(PhysicalMemoryConfig cfg)
     {
@@ -36,8 +35,6 @@ internal static class BootMemory
         int n = checked((int)(cfg.MemoryBytes / ps));
         var frames = HostHugePages.Allocate<Frame>(n);
         frames.AsSpan().Fill(FreeFrame);
-        var links = new FrameLink[n];
-        links.AsSpan().Fill(FrameLink.None);
 
         // memblock.memory, rounded inward to whole pages.
         long lowStart = CeilDiv(4096, ps), lowEnd = LowHoleStart / ps;
@@ -95,9 +92,9 @@ internal static class BootMemory
             if (e <= s) continue;
             z.StartPfn = s;
             z.SpannedPages = e - s;
-            InitZoneFreeLists(frames, links, z);
+            InitZoneFreeLists(frames, z);
         }
-        return new Result { Frames = frames, Links = links, AllZones = zones, Reserved = reserved, Dma32StartPfn = dma32Start, NormalStartPfn = normalStart };
+        return new Result { Frames = frames, AllZones = zones, Reserved = reserved, Dma32StartPfn = dma32Start, NormalStartPfn = normalStart };
     }
 
     /// <summary>
@@ -105,7 +102,7 @@ internal static class BootMemory
     /// (<c>__free_pages_memory</c>, mm/memblock.c). Boot memory goes to the tail of the free lists
     /// (<c>__free_pages_core</c> uses FPI_TO_TAIL), so early allocations come from low pfns.
     /// </summary>
-    private static void InitZoneFreeLists(Frame[] frames, FrameLink[] links, Zone z)
+    private static void InitZoneFreeLists(Frame[] frames, Zone z)
     {
         long present = 0, managed = 0;
         int end = (int)z.EndPfn;
@@ -127,25 +124,25 @@ internal static class BootMemory
             {
                 int order = pfn == 0 ? Buddy.MaxOrder : Math.Min(Buddy.MaxOrder, System.Numerics.BitOperations.TrailingZeroCount(pfn));
                 while (pfn + (1 << order) > runEnd) order--;
-                Buddy.AddToFreeList(frames, links, z, pfn, order);
+                Buddy.AddToFreeList(frames, z, pfn, order);
                 pfn += 1 << order;
             }
         }
         z.PresentPages = present;
         z.ManagedPages = managed;
         z.FreePages = managed;
-        for (int o = 0; o <= Buddy.MaxOrder; o++) ReverseFreeList(links, z, o);
+        for (int o = 0; o <= Buddy.MaxOrder; o++) ReverseFreeList(frames, z, o);
     }
 
-    private static void ReverseFreeList(FrameLink[] links, Zone z, int order)
+    private static void ReverseFreeList(Frame[] frames, Zone z, int order)
     {
         int cur = z.FreeHead[order], last = -1;
         while (cur >= 0)
         {
-            ref FrameLink f = ref links[cur];
-            int next = f.Next;
-            f.Next = f.Prev;
-            f.Prev = next;
+            ref Frame f = ref frames[cur];
+            int next = f.BuddyNext;
+            f.BuddyNext = f.BuddyPrev;
+            f.BuddyPrev = next;
             last = cur;
             cur = next;
         }

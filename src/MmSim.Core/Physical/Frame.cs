@@ -5,43 +5,38 @@ namespace MmSim.Physical;
 /// <summary>
 /// Per-frame metadata, the simulator's <c>struct page</c> (include/linux/mm_types.h), kept to 32 bytes
 /// (the kernel's is 64; 32 so that no frame straddles two cache lines). One array of these is the frame table;
-/// everything refers to frames by index (pfn). The list links (the kernel's <c>page-&gt;lru</c>) are apart, in
-/// <see cref="FrameLink"/>s, so that walking a list reads 8 bytes a frame, not a frame's line.
+/// everything refers to frames by index (pfn). As in the kernel, where a free page's <c>buddy_list</c> shares its
+/// words with the <c>lru</c> of a page in use, a free frame's buddy links (<see cref="BuddyPrev"/>,
+/// <see cref="BuddyNext"/>) share theirs with <see cref="PteHint"/> and <see cref="LruSlot"/>: freeing a page
+/// writes only its own frame, which reclaim has just read, instead of a line of a separate links table.
 /// </summary>
-[StructLayout(LayoutKind.Sequential, Pack = 4, Size = 32)]
+[StructLayout(LayoutKind.Explicit, Size = 32)]
 public struct Frame
 {
     /// <summary><see cref="FrameFlags"/> bits, plus the buddy order (bits 24..27) when free.</summary>
-    public uint Flags;
+    [FieldOffset(0)] public uint Flags;
     /// <summary>Owner: an address-space id for anonymous pages, a file id for page cache, a table id for page
     /// tables, -1 when free or reserved.</summary>
-    public int Owner;
+    [FieldOffset(4)] public int Owner;
     /// <summary>Anonymous: the virtual page number; page cache: the page index in the file.</summary>
-    public long Index;
+    [FieldOffset(8)] public long Index;
     /// <summary>Number of page-table entries mapping this frame (the kernel's <c>_mapcount + 1</c>).</summary>
-    public int MapCount;
+    [FieldOffset(16)] public int MapCount;
     /// <summary>What was last written to the page (a content token), so tests can check nothing is lost.</summary>
-    public int Content;
+    [FieldOffset(20)] public int Content;
     /// <summary>Where the fault handler last set a PTE to this anonymous page (the entry's index in the flat
     /// page-table pool, <see cref="Paging.PageTablePool.FlatIndex"/>): a hint for prefetching the PTE ahead of the
     /// rmap walk, never used to find or change a mapping.</summary>
-    public int PteHint;
+    [FieldOffset(24)] public int PteHint;
     /// <summary>On an LRU list (PG_lru): the page's slot in its list's array (<see cref="Reclaim.LruLists"/>), kept
     /// in the frame that every list operation reads anyway, so that moving a page costs one cache line, not two.</summary>
-    public int LruSlot;
-}
+    [FieldOffset(28)] public int LruSlot;
 
-/// <summary>
-/// A free frame's links in its buddy free list (an intrusive doubly linked list), −1 = none; index = pfn, beside
-/// the frame table, so that walking a free list reads 8 bytes a frame.
-/// </summary>
-public struct FrameLink
-{
-    public int Prev;
-    public int Next;
-
-    /// <summary>On no list.</summary>
-    public static readonly FrameLink None = new() { Prev = -1, Next = -1 };
+    /// <summary>Free (in the buddy allocator): the previous frame on its free list, −1 = none. Shares its word with
+    /// <see cref="PteHint"/>, which only a page in use has.</summary>
+    [FieldOffset(24)] public int BuddyPrev;
+    /// <summary>Free: the next frame on its free list, −1 = none. Shares its word with <see cref="LruSlot"/>.</summary>
+    [FieldOffset(28)] public int BuddyNext;
 }
 
 [Flags]

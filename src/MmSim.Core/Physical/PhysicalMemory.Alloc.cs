@@ -10,7 +10,7 @@ public sealed partial class PhysicalMemory
     /// ZONE_DMA; the first zone whose free pages pass the watermark chosen by <c>flags &amp; ALLOC_WMARK_MASK</c> plus
     /// <c>lowmem_reserve[highestZone]</c> (or any zone, with <see cref="AllocFlags.NoWatermarks"/>) gives a block of
     /// 2^order pages from its buddy lists. Returns the head pfn, or −1 (the caller runs the slow path).
-    /// The frames get <see cref="FrameFlags.Allocated"/>, Owner −1, links −1, the rest zero.
+    /// The frames get <see cref="FrameFlags.Allocated"/>, Owner −1, the rest zero.
     /// </summary>
     public int AllocPages(int order, ZoneType highestZone, AllocFlags flags)
     {
@@ -26,14 +26,10 @@ public sealed partial class PhysicalMemory
             if ((flags & AllocFlags.NoWatermarks) == 0
                 && !ZoneWatermarkOk(z, order, z.WmarkPages(flags), highestZone, flags))
                 continue;
-            int pfn = Buddy.RmqueueSmallest(frames, Links, z, order);
+            int pfn = Buddy.RmqueueSmallest(frames, z, order);
             if (pfn < 0) continue;
             int end = pfn + (1 << order);
-            for (int p = pfn; p < end; p++)
-            {
-                frames[p] = AllocatedFrame;
-                Links[p] = FrameLink.None;
-            }
+            for (int p = pfn; p < end; p++) frames[p] = AllocatedFrame;
             z.AllocCount += 1L << order; // __count_zid_vm_events(PGALLOC, zid, 1 << order)
             return pfn;
         }
@@ -62,12 +58,8 @@ public sealed partial class PhysicalMemory
             if ((f & (uint)FrameFlags.Allocated) == 0 || (f & (uint)(FrameFlags.Reserved | FrameFlags.Buddy)) != 0)
                 throw new InvalidOperationException($"freeing pfn {p} (block {pfn} order {order}) which is not allocated (flags 0x{f:x}): double free?");
         }
-        for (int p = pfn; p < end; p++)
-        {
-            frames[p] = FreeFrame;
-            Links[p] = FrameLink.None;
-        }
-        Buddy.FreeOnePage(frames, Links, ZoneOf(pfn), pfn, order);
+        for (int p = pfn; p < end; p++) frames[p] = FreeFrame;
+        Buddy.FreeOnePage(frames, ZoneOf(pfn), pfn, order);
     }
 
     /// <summary>
@@ -94,5 +86,5 @@ public sealed partial class PhysicalMemory
     }
 
     private static readonly Frame AllocatedFrame = new() { Flags = (uint)FrameFlags.Allocated, Owner = -1 };
-    private static readonly Frame FreeFrame = new() { Owner = -1 };
+    private static readonly Frame FreeFrame = new() { Owner = -1, BuddyPrev = -1, BuddyNext = -1 };
 }

@@ -48,7 +48,7 @@ public sealed partial class PhysicalMemory
             if (end > z.EndPfn) Fail($"free block at {pfn} of order {order} crosses the end of zone {z.Name}");
             if (f.Owner != -1 || f.MapCount != 0) Fail($"free block head {pfn} has an owner or mappings");
             for (int p = pfn + 1; p < end; p++)
-                if (frames[p].Flags != 0 || frames[p].Owner != -1 || Links[p].Prev != -1 || Links[p].Next != -1)
+                if (frames[p].Flags != 0 || frames[p].Owner != -1 || frames[p].BuddyPrev != -1 || frames[p].BuddyNext != -1 || frames[p].Index != 0 || frames[p].MapCount != 0 || frames[p].Content != 0)
                     Fail($"frame {p} inside the free block at {pfn} (order {order}) is not a plain free frame (flags 0x{frames[p].Flags:x})");
             if (order < Buddy.MaxOrder)
             {
@@ -70,13 +70,13 @@ public sealed partial class PhysicalMemory
             {
                 long count = 0;
                 int prev = -1;
-                for (int cur = z.FreeHead[o]; cur >= 0; prev = cur, cur = Links[cur].Next)
+                for (int cur = z.FreeHead[o]; cur >= 0; prev = cur, cur = frames[cur].BuddyNext)
                 {
                     if (cur >= n) Fail($"zone {z.Name} order-{o} free list points past the frame table ({cur})");
                     if (frames[cur].Flags != FrameBits.BuddyHeadFlags(o))
                         Fail($"zone {z.Name} order-{o} free list holds frame {cur}, not a free head of that order (flags 0x{frames[cur].Flags:x})");
                     if (cur < z.StartPfn || cur >= z.EndPfn) Fail($"zone {z.Name} free list holds frame {cur} of another zone");
-                    if (Links[cur].Prev != prev) Fail($"zone {z.Name} order-{o} free list: frame {cur} has Prev {Links[cur].Prev}, expected {prev}");
+                    if (frames[cur].BuddyPrev != prev) Fail($"zone {z.Name} order-{o} free list: frame {cur} has BuddyPrev {frames[cur].BuddyPrev}, expected {prev}");
                     if (++count > heads[t, o]) Fail($"zone {z.Name} order-{o} free list is longer than its {heads[t, o]} free heads (cycle or duplicate)");
                 }
                 if (count != heads[t, o]) Fail($"zone {z.Name} order-{o}: {heads[t, o]} free heads but {count} on the free list");

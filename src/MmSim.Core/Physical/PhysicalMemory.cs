@@ -13,8 +13,6 @@ public sealed partial class PhysicalMemory
     /// buddy block, or Allocated.</summary>
     public Frame[] Frames { get; }
 
-    /// <summary>The frames' buddy free-list links (<see cref="FrameLink"/>), index = pfn.</summary>
-    public FrameLink[] Links { get; }
 
     /// <summary>Populated zones, in <see cref="ZoneType"/> order.</summary>
     public IReadOnlyList<Zone> Zones { get; }
@@ -77,7 +75,6 @@ public sealed partial class PhysicalMemory
 
         var boot = BootMemory.Build(cfg);
         Frames = boot.Frames;
-        Links = boot.Links;
         _zones = boot.AllZones;
         Reserved = boot.Reserved;
         _dma32StartPfn = boot.Dma32StartPfn;

@@ -3,7 +3,7 @@ namespace MmSim.Physical;
 /// <summary>
 /// A memory zone (<c>struct zone</c>, include/linux/mmzone.h) of the single node: its span, page counts,
 /// watermarks, lowmem reserve (zoneinfo's "protection") and the buddy free lists (<c>free_area[]</c>).
-/// Free lists are intrusive doubly-linked lists through <see cref="FrameLink.Prev"/>/<see cref="FrameLink.Next"/>, one per
+/// Free lists are intrusive doubly-linked lists through <see cref="Frame.BuddyPrev"/>/<see cref="Frame.BuddyNext"/>, one per
 /// order; migratetypes are not modelled (one list per order).
 /// </summary>
 public sealed class Zone

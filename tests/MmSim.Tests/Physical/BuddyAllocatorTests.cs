@@ -45,7 +45,7 @@ public class BuddyAllocatorTests
             m.FormatBuddyInfo().Split('\n')[1] + "\n");
         ref Frame f = ref m.Frames[b + 1];
         Assert.Equal((uint)FrameFlags.Allocated, f.Flags);
-        Assert.Equal((-1, -1, -1, 0L), (f.Owner, m.Links[b + 1].Prev, m.Links[b + 1].Next, f.Index));
+        Assert.Equal((-1, 0L, 0, 0, 0), (f.Owner, f.Index, f.MapCount, f.PteHint, f.LruSlot)); // no buddy links left behind
         Assert.Equal(3, m.Zones[1].AllocCount);
         Assert.Equal(m.TotalRamPages - 3, m.NrFreePages);
         m.CheckInvariants();
@@ -53,6 +53,8 @@ public class BuddyAllocatorTests
         m.FreePage(a);
         Assert.Equal(FreshBuddyInfo, m.FormatBuddyInfo());
         Assert.Equal(0, m.Frames[b].Owner + 1);
+        // b + 1 is inside the merged block again: a plain free frame, off every list.
+        Assert.Equal((0u, -1, -1, 0L), (m.Frames[b + 1].Flags, m.Frames[b + 1].BuddyPrev, m.Frames[b + 1].BuddyNext, m.Frames[b + 1].Index));
         m.CheckInvariants();
     }
 
