@@ -10,14 +10,23 @@ public sealed class SwapDevice
 {
     public long TotalSlots { get; }
     public long FreeSlots { get; private set; }
-    /// <summary>Everything about one slot in one struct: a swap-in touches all of it, so one cache line, not five.</summary>
+    /// <summary>
+    /// Everything about one slot in 16 bytes (a swap-in touches all of it: one cache line, four slots to a line).
+    /// As in the kernel: the reference count and SWAP_HAS_CACHE share one word (swap_map), and the swap cache's
+    /// entry for the slot holds either the page (the folio) or, once it is reclaimed, the workingset shadow.
+    /// </summary>
     private struct Slot
     {
-        public long Shadow;
-        public int Count;
-        public int CachePfn;
+        /// <summary>0: nothing; &gt; 0: a shadow (always ≥ 2, <see cref="Reclaim.Workingset.Eviction"/>); &lt; 0: ~pfn of
+        /// the page in the swap cache.</summary>
+        public long Entry;
+        /// <summary>The page-table entries referring to the slot, plus <see cref="HasCacheBit"/>.</summary>
+        public int Map;
         public int Content;
-        public bool HasCache;
+
+        public const int HasCacheBit = 1 << 30; // SWAP_HAS_CACHE
+        public readonly int Count => Map & ~HasCacheBit;
+        public readonly bool HasCache => (Map & HasCacheBit) != 0;
     }
 
     private readonly Slot[] _slots;
@@ -30,7 +39,7 @@ public sealed class SwapDevice
         if (pages > int.MaxValue) throw new InputException("machine", 0, "swap is too large for the model (at most 2^31 pages)");
         long n = Math.Max(0, pages);
         _slots = Physical.HostHugePages.Allocate<Slot>((int)n);
-        _slots.AsSpan().Fill(new Slot { CachePfn = -1 });
+        _slots.AsSpan().Clear();
         _used = new ulong[(n + 63) / 64];
         if (n > 0) _used[0] |= 1;
         // Bits past the end count as used so the search never returns them.
@@ -61,8 +70,8 @@ public sealed class SwapDevice
             {
                 int s = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(~word);
                 ref var e = ref _slots[s];
-                e.HasCache = true;
-                e.Shadow = 0;
+                e.Map |= Slot.HasCacheBit;
+                e.Entry = 0;
                 _used[w] |= 1UL << (s & 63);
                 FreeSlots--;
                 _cursor = s + 1 >= _slots.Length ? 1 : s + 1;
@@ -82,7 +91,7 @@ public sealed class SwapDevice
 
     public int Count(int slot) => _slots[slot].Count;
     public bool HasCache(int slot) => _slots[slot].HasCache;
-    public bool InUse(int slot) => _slots[slot].Count > 0 || _slots[slot].HasCache;
+    public bool InUse(int slot) => _slots[slot].Map != 0;
 
     /// <summary>swapin_readahead_hits: read-ahead pages that were used, since the last swap-in decided a window.</summary>
     public int ReadaheadHits;
@@ -90,39 +99,49 @@ public sealed class SwapDevice
     public int PrevOffset, LastReadaheadPages;
 
     /// <summary>swap_duplicate: one more page-table entry refers to the slot.</summary>
-    public void Dup(int slot) => _slots[slot].Count++;
+    public void Dup(int slot) => _slots[slot].Map++;
 
     /// <summary>swap_free: one page-table entry less; the slot is freed when nothing refers to it.</summary>
     public void Put(int slot)
     {
         if (_slots[slot].Count <= 0) throw new InvalidOperationException($"swap slot {slot}: reference count underflow");
-        _slots[slot].Count--;
+        _slots[slot].Map--;
         MaybeFree(slot);
     }
 
-    public int CachePfn(int slot) => _slots[slot].CachePfn;
-
-    public void SetCache(int slot, int pfn)
+    /// <summary>The frame holding the slot's page in the swap cache, −1 if none.</summary>
+    public int CachePfn(int slot)
     {
-        _slots[slot].CachePfn = pfn;
-        if (pfn >= 0) _slots[slot].HasCache = true;
+        long e = _slots[slot].Entry;
+        return e < 0 ? (int)~e : -1;
     }
 
-    /// <summary>The page left the swap cache (SWAP_HAS_CACHE cleared); the slot is freed if no PTE refers to it.</summary>
+    /// <summary>The page <paramref name="pfn"/> enters the swap cache for the slot, replacing any shadow (read it
+    /// first: add_to_swap_cache hands the shadow it replaces to workingset_refault).</summary>
+    public void SetCache(int slot, int pfn)
+    {
+        ref var e = ref _slots[slot];
+        e.Entry = ~(long)pfn;
+        e.Map |= Slot.HasCacheBit;
+    }
+
+    /// <summary>The page left the swap cache (SWAP_HAS_CACHE cleared, a shadow put in its place stays); the slot
+    /// is freed if no PTE refers to it.</summary>
     public void DropCache(int slot)
     {
-        _slots[slot].CachePfn = -1;
-        _slots[slot].HasCache = false;
+        ref var e = ref _slots[slot];
+        if (e.Entry < 0) e.Entry = 0;
+        e.Map &= ~Slot.HasCacheBit;
         MaybeFree(slot);
     }
 
     private void MaybeFree(int slot)
     {
         ref var e = ref _slots[slot];
-        if (e.Count == 0 && !e.HasCache && (_used[slot >> 6] & (1UL << (slot & 63))) != 0)
+        if (e.Map == 0 && (_used[slot >> 6] & (1UL << (slot & 63))) != 0)
         {
             FreeSlots++;
-            e.Shadow = 0;
+            e.Entry = 0;
             SlotFreed?.Invoke(slot); // memcg issue: the swap charge goes
             _used[slot >> 6] &= ~(1UL << (slot & 63));
         }
@@ -135,6 +154,13 @@ public sealed class SwapDevice
     public int Read(int slot) => _slots[slot].Content;
 
     /// <summary>The workingset shadow entry left in the swap cache slot when its page was reclaimed (0 = none).</summary>
-    public long Shadow(int slot) => _slots[slot].Shadow;
-    public void SetShadow(int slot, long shadow) => _slots[slot].Shadow = shadow;
+    public long Shadow(int slot)
+    {
+        long e = _slots[slot].Entry;
+        return e > 0 ? e : 0;
+    }
+
+    /// <summary>__delete_from_swap_cache: the shadow takes the place of the page in the swap cache's entry
+    /// (<paramref name="shadow"/> ≥ 2, or 0 for none).</summary>
+    public void SetShadow(int slot, long shadow) => _slots[slot].Entry = shadow;
 }

@@ -154,15 +154,11 @@ public sealed class SwapOps
             f.Index = 0;
             SwapSlotBits.SetSlot(ref f, si);
             f.Content = Dev.Read(si);
+            long shadow = Dev.Shadow(si); // add_to_swap_cache replaces it with the page and returns it
             Dev.SetCache(si, pfn);
             _k.NrSwapCache++;
             _k.NrFilePages++;
-            long shadow = Dev.Shadow(si);
-            if (shadow != 0)
-            {
-                _workingset.Refault(pfn, shadow);
-                Dev.SetShadow(si, 0);
-            }
+            if (shadow != 0) _workingset.Refault(pfn, shadow);
             _k.Lru.Add(pfn);
             read++;
             _k.Events.Inc(VmEvent.pswpin);
