@@ -56,9 +56,14 @@ public sealed class MmStruct
         if (rss > HiwaterRss) HiwaterRss = rss;
     }
 
-    /// <summary>find_vma: the VMA containing <paramref name="address"/>, or null.</summary>
+    /// <summary>find_vma: the VMA containing <paramref name="address"/>, or null. The last one found is tried first
+    /// (the kernel's per-thread vmacache did the same until the maple tree made it unneeded): faults and rmap
+    /// walks come in runs on the same mapping. Its bounds are checked each time, so a VMA that was resized stays
+    /// right; one taken off the list is forgotten (<see cref="RemoveVmaAt"/>).</summary>
     public Vma? FindVma(ulong address)
     {
+        var last = _lastVma;
+        if (last is not null && address >= last.Start && address < last.End) return last;
         int lo = 0, hi = Vmas.Count - 1;
         while (lo <= hi)
         {
@@ -66,9 +71,18 @@ public sealed class MmStruct
             var v = Vmas[mid];
             if (address < v.Start) hi = mid - 1;
             else if (address >= v.End) lo = mid + 1;
-            else return v;
+            else return _lastVma = v;
         }
         return null;
+    }
+
+    private Vma? _lastVma;
+
+    /// <summary>Takes the VMA at <paramref name="index"/> off the list (munmap).</summary>
+    public void RemoveVmaAt(int index)
+    {
+        if (ReferenceEquals(Vmas[index], _lastVma)) _lastVma = null;
+        Vmas.RemoveAt(index);
     }
 
     public Vma? FindByName(string name)

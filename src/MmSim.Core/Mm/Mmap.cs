@@ -96,7 +96,7 @@ public sealed class Mmap
     {
         Zap(mm, vma.Start, vma.End);
         int i = mm.Vmas.IndexOf(vma);
-        mm.Vmas.RemoveAt(i);
+        mm.RemoveVmaAt(i);
         vma.File?.Mappings.Remove((mm, vma));
         ulong floor = i > 0 ? mm.Vmas[i - 1].End : 0;
         ulong ceiling = i < mm.Vmas.Count ? mm.Vmas[i].Start : 1UL << 47;

@@ -74,7 +74,8 @@ public sealed partial class Vmscan
         var slots = lists.FromTail(lru);
         int tail = lists.TailSlot(lru);
         _isolatedSlots.Clear();
-        for (int i = 0; i < slots.Length && _isolated.Count < nrToScan; i++)
+        int i = 0;
+        for (; i < slots.Length && _isolated.Count < nrToScan; i++)
         {
             int p = slots[i];
             if (p < 0) continue;
@@ -86,7 +87,22 @@ public sealed partial class Vmscan
             }
         }
         foreach (int slot in _isolatedSlots) lists.RemoveSlot(lru, slot);
+        PrefetchNextBatch(slots, i, nrToScan);
         return _isolated.Count;
+    }
+
+    /// <summary>The pages after this batch are the next batch's unless the list changes first: ask for their
+    /// frames now, so that the next isolation and its PTE prefetches find them in cache. No effect on the
+    /// simulation.</summary>
+    private void PrefetchNextBatch(ReadOnlySpan<int> slots, int from, long count)
+    {
+        for (int i = from; i < slots.Length && count > 0; i++)
+        {
+            int p = slots[i];
+            if (p < 0) continue;
+            _k.Phys.PrefetchFrame(p);
+            count--;
+        }
     }
 
     /// <summary>The batch's PTEs are read by folio_referenced one page after another: start all their cache
