@@ -15,7 +15,7 @@ namespace MmSim.Reclaim;
 /// consecutive ints instead of chasing one link after another through a table of all frames — that chase, one cache
 /// miss per page scanned, was the single largest stall of a reclaim-heavy run (11 % of its time). A page on a list
 /// keeps its slot in the array in <see cref="Frame.LruSlot"/>. The array is compacted (live entries moved together, slots rewritten) when an end runs out of room,
-/// and doubles when they fill more than two thirds of it: O(1) amortised per operation, no allocation in steady
+/// and doubles when they fill more than a third of it: O(1) amortised per operation, no allocation in steady
 /// state.
 /// </remarks>
 public sealed class LruLists
@@ -202,19 +202,23 @@ public sealed class LruLists
 
     /// <summary>
     /// Makes room at both ends of list <paramref name="l"/>: its live pages are moved together (into a new array
-    /// twice as large if they would fill more than two thirds of this one), in order, and their slots rewritten.
-    /// A third of the array or more is then free, so compactions are O(1) amortised.
+    /// twice as large if they would fill more than a third of this one), in order, and their slots rewritten.
+    /// Two thirds of the array or more are then free, so compactions are O(1) amortised.
     /// </summary>
     private void Compact(int l)
     {
         int[] q = _q[l];
         int lo = _lo[l], hi = _hi[l];
         int n = (int)_size[l];
-        int need = n + n / 2 + MinCapacity;
+        // Room for twice the live pages: a compaction moves every live page and rewrites its frame's slot, and
+        // the window of a list that is scanned from the tail while pages come in at the head slides along the
+        // array by the pages added, so the room decides how often it must be moved back (a reclaim-heavy run
+        // moved 11 M pages with room for half the live ones, as many as it scanned).
+        int need = 3 * n + MinCapacity;
         int[] dst = q.Length >= need ? q : NewSlots(Math.Max(need, q.Length * 2));
-        // Most adds are at the head (new pages, putback); only rotation adds at the tail: a quarter of the room
-        // goes to the tail side.
-        int start = (dst.Length - n) / 4;
+        // Most adds are at the head (new pages, putback); only rotation adds at the tail, and the scans take pages
+        // off it: an eighth of the room goes to the tail side.
+        int start = (dst.Length - n) / 8;
         if (dst == q)
         {
             // In place: squeeze the live pages down to [lo, lo + n) (each moves down or stays), then move the
