@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace MmSim.Machine;
 
 /// <summary>
@@ -35,8 +36,8 @@ public sealed class VmEventCounters
         set => _values[(int)e] = value;
     }
 
-    public void Inc(VmEvent e) => _values[(int)e]++;
-    public void Add(VmEvent e, long n) => _values[(int)e] += n;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Inc(VmEvent e) => _values[(int)e]++;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Add(VmEvent e, long n) => _values[(int)e] += n;
 
     public long[] Snapshot() => (long[])_values.Clone();
 }

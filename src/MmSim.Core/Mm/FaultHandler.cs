@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MmSim.Machine;
 using MmSim.PageCache;
 using MmSim.Paging;
@@ -83,7 +84,7 @@ public sealed class FaultHandler
         return r;
     }
 
-    private ulong LeafFlags(Vma vma, bool writable)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] private ulong LeafFlags(Vma vma, bool writable)
     {
         ulong f = Pte.Present | Pte.User | Pte.Accessed;
         if (writable) f |= Pte.Write | Pte.Dirty;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace MmSim.Mm;
 
 /// <summary>How a page fault ended.</summary>
@@ -34,8 +35,24 @@ public enum FaultKind : byte
     SwapIn,         // do_swap_page
 }
 
-public readonly record struct FaultResult(FaultOutcome Outcome, FaultKind Kind, long IoNs, int PagesRead)
+/// <remarks>The constructor is written out so that it can be marked for inlining: the fault handler's large
+/// methods had used up the JIT's inlining budget and called the generated one.</remarks>
+public readonly record struct FaultResult
 {
+    public FaultOutcome Outcome { get; init; }
+    public FaultKind Kind { get; init; }
+    public long IoNs { get; init; }
+    public int PagesRead { get; init; }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public FaultResult(FaultOutcome outcome, FaultKind kind, long ioNs, int pagesRead)
+    {
+        Outcome = outcome;
+        Kind = kind;
+        IoNs = ioNs;
+        PagesRead = pagesRead;
+    }
+
     public bool IsError => Outcome >= FaultOutcome.SegvMapErr;
     public bool IsSegv => Outcome is >= FaultOutcome.SegvMapErr and <= FaultOutcome.SegvNonCanonical;
 }

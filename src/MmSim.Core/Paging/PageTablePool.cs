@@ -56,7 +56,10 @@ public sealed class PageTablePool
     public int Count { get; private set; }
 
     /// <summary>The entries of table <paramref name="id"/> (valid until the next <see cref="Add"/>).</summary>
-    public Span<ulong> this[int id] => _entries.AsSpan(id << _shift, _perTable);
+    public Span<ulong> this[int id]
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] get => _entries.AsSpan(id << _shift, _perTable);
+    }
 
     /// <summary>
     /// Entry <paramref name="index"/> of table <paramref name="id"/>: the walk's one load per level, without a

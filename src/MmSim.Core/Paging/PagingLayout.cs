@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace MmSim.Paging;
@@ -55,14 +56,17 @@ public sealed class PagingLayout
         };
     }
 
-    public int Index(ulong address, int level) =>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public int Index(ulong address, int level) =>
         (int)((address >> LevelShift[level]) & (ulong)(EntriesPerTable - 1));
 
     /// <summary>Canonical for 48-bit addresses: bits 63..47 all equal.</summary>
     public static bool IsCanonical(ulong address) => address < (1UL << 47) || address >= KernelStart;
 
     /// <summary>Start of the kernel half for this layout.</summary>
-    public ulong KernelHalfStart => La57 ? 0xFF00_0000_0000_0000UL : KernelStart;
+    public ulong KernelHalfStart
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] get => La57 ? 0xFF00_0000_0000_0000UL : KernelStart;
+    }
 
     /// <summary>Canonical for this layout's width: bits 63..N−1 all equal (N = 48, or 57 with LA57).</summary>
     public bool IsCanonicalAddress(ulong address) =>

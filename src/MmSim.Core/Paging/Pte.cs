@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace MmSim.Paging;
 
 /// <summary>
@@ -19,11 +20,11 @@ public static class Pte
     public const int PfnShift = 12;
     public const ulong PfnMask = 0x000F_FFFF_FFFF_F000UL;
 
-    public static long Pfn(ulong entry) => (long)((entry & PfnMask) >> PfnShift);
-    public static ulong Make(long pfn, ulong flags) => ((ulong)pfn << PfnShift) | flags;
-    public static bool IsPresent(ulong entry) => (entry & Present) != 0;
-    public static bool IsSwap(ulong entry) => (entry & (Present | SwapEntry)) == SwapEntry;
-    public static ulong MakeSwap(int slot) => ((ulong)slot << PfnShift) | SwapEntry;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static long Pfn(ulong entry) => (long)((entry & PfnMask) >> PfnShift);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Make(long pfn, ulong flags) => ((ulong)pfn << PfnShift) | flags;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool IsPresent(ulong entry) => (entry & Present) != 0;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool IsSwap(ulong entry) => (entry & (Present | SwapEntry)) == SwapEntry;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong MakeSwap(int slot) => ((ulong)slot << PfnShift) | SwapEntry;
 
     public static string Describe(ulong entry)
     {

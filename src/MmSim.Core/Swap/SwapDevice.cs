@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace MmSim.Swap;
 
 /// <summary>
@@ -89,9 +90,9 @@ public sealed class SwapDevice
             System.Runtime.Intrinsics.X86.Sse.Prefetch0(System.Runtime.CompilerServices.Unsafe.AsPointer(ref _slots[slot]));
     }
 
-    public int Count(int slot) => _slots[slot].Count;
-    public bool HasCache(int slot) => _slots[slot].HasCache;
-    public bool InUse(int slot) => _slots[slot].Map != 0;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public int Count(int slot) => _slots[slot].Count;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public bool HasCache(int slot) => _slots[slot].HasCache;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public bool InUse(int slot) => _slots[slot].Map != 0;
 
     /// <summary>swapin_readahead_hits: read-ahead pages that were used, since the last swap-in decided a window.</summary>
     public int ReadaheadHits;
@@ -99,7 +100,7 @@ public sealed class SwapDevice
     public int PrevOffset, LastReadaheadPages;
 
     /// <summary>swap_duplicate: one more page-table entry refers to the slot.</summary>
-    public void Dup(int slot) => _slots[slot].Map++;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Dup(int slot) => _slots[slot].Map++;
 
     /// <summary>swap_free: one page-table entry less; the slot is freed when nothing refers to it.</summary>
     public void Put(int slot)
@@ -110,7 +111,7 @@ public sealed class SwapDevice
     }
 
     /// <summary>The frame holding the slot's page in the swap cache, −1 if none.</summary>
-    public int CachePfn(int slot)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public int CachePfn(int slot)
     {
         long e = _slots[slot].Entry;
         return e < 0 ? (int)~e : -1;
@@ -150,11 +151,11 @@ public sealed class SwapDevice
     /// <summary>Called when a slot becomes free (set when the scenario has cgroups).</summary>
     public Action<int>? SlotFreed;
 
-    public void Write(int slot, int content) => _slots[slot].Content = content;
-    public int Read(int slot) => _slots[slot].Content;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Write(int slot, int content) => _slots[slot].Content = content;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public int Read(int slot) => _slots[slot].Content;
 
     /// <summary>The workingset shadow entry left in the swap cache slot when its page was reclaimed (0 = none).</summary>
-    public long Shadow(int slot)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public long Shadow(int slot)
     {
         long e = _slots[slot].Entry;
         return e > 0 ? e : 0;
