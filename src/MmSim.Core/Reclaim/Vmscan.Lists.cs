@@ -11,7 +11,6 @@ public sealed partial class Vmscan
     private readonly List<int> _isolated = new();
     private readonly List<int> _isolatedSlots = new(); // where IsolateLruFolios found them in the list
     private readonly List<int> _pageoutBatch = new();
-    private readonly List<int> _nextBatch = new(); // the pages expected in the next isolation (prefetch hints only)
 
     /// <summary>The swap device's queue (set by the machine).</summary>
     public Swap.SwapIo? SwapIo { get; set; }
@@ -57,7 +56,6 @@ public sealed partial class Vmscan
         _k.Events.Add(file ? VmEvent.pgsteal_file : VmEvent.pgsteal_anon, reclaimed);
         sc.NrReclaimed += reclaimed;
         CostModel.NoteCost(_k, file, pageout, taken - reclaimed);
-        PrefetchNextPtes();
         return reclaimed;
     }
 
@@ -76,8 +74,7 @@ public sealed partial class Vmscan
         var slots = lists.FromTail(lru);
         int tail = lists.TailSlot(lru);
         _isolatedSlots.Clear();
-        int i = 0;
-        for (; i < slots.Length && _isolated.Count < nrToScan; i++)
+        for (int i = 0; i < slots.Length && _isolated.Count < nrToScan; i++)
         {
             int p = slots[i];
             if (p < 0) continue;
@@ -89,31 +86,7 @@ public sealed partial class Vmscan
             }
         }
         foreach (int slot in _isolatedSlots) lists.RemoveSlot(lru, slot);
-        PrefetchNextBatch(slots, i, nrToScan);
         return _isolated.Count;
-    }
-
-    /// <summary>The pages after this batch are the next batch's unless the list changes first: ask for their
-    /// frames now, so that the next isolation and its PTE prefetches find them in cache. No effect on the
-    /// simulation.</summary>
-    private void PrefetchNextBatch(ReadOnlySpan<int> slots, int from, long count)
-    {
-        _nextBatch.Clear();
-        for (int i = from; i < slots.Length && count > 0; i++)
-        {
-            int p = slots[i];
-            if (p < 0) continue;
-            _k.Phys.PrefetchFrame(p);
-            _nextBatch.Add(p);
-            count--;
-        }
-    }
-
-    /// <summary>At the end of a batch, the next batch's frames (asked for at its start) have arrived: ask for their
-    /// PTEs too, so the next batch starts with both in cache. No effect on the simulation.</summary>
-    private void PrefetchNextPtes()
-    {
-        foreach (int pfn in _nextBatch) _rmap.PrefetchPte(pfn);
     }
 
     /// <summary>The batch's PTEs are read by folio_referenced one page after another: start all their cache
@@ -280,6 +253,5 @@ public sealed partial class Vmscan
         }
         _k.Events.Add(VmEvent.pgdeactivate, deactivated);
         if (rotated > 0) CostModel.NoteCost(_k, file, 0, rotated);
-        PrefetchNextPtes();
     }
 }
