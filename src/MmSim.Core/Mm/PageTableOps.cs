@@ -17,22 +17,13 @@ public sealed class PageTableOps
     private readonly PageTablePool _pool;
     private const ulong TableEntryFlags = Pte.Present | Pte.Write | Pte.User | Pte.Accessed;
 
-    // The leaf level's index, kept in fields: the walk's hot exit (a remembered walk) computes it for every rmap
-    // probe and fault, and the layout's general Index was not inlined into reclaim's large loop.
-    private readonly int _leafShift;
-    private readonly ulong _indexMask;
-
     public PageTableOps(Kernel kernel)
     {
         _k = kernel;
         _layout = kernel.Layout;
         _pool = kernel.Tables;
-        _leafShift = _layout.LevelShift[_layout.Levels - 1];
-        _indexMask = (ulong)_layout.EntriesPerTable - 1;
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private int LeafIndex(ulong address) => (int)((address >> _leafShift) & _indexMask);
 
     /// <summary>pgd_alloc: the root table of a new address space. False if no page could be had.</summary>
     public bool AllocPgd(MmStruct mm)
@@ -74,7 +65,7 @@ public sealed class PageTableOps
         int leaf = _pool.Remembered(mm.Walks, address);
         if (leaf >= 0)
         {
-            slot = LeafIndex(address);
+            slot = _layout.LeafIndex(address);
             return leaf;
         }
         int table = mm.PgdTable;
@@ -92,7 +83,7 @@ public sealed class PageTableOps
             }
             else table = (int)Pte.Pfn(entry);
         }
-        slot = LeafIndex(address);
+        slot = _layout.LeafIndex(address);
         _pool.Remember(mm.Walks, address, table, generation);
         return table;
     }
@@ -105,7 +96,7 @@ public sealed class PageTableOps
         int leaf = _pool.Remembered(mm.Walks, address);
         if (leaf >= 0)
         {
-            slot = LeafIndex(address);
+            slot = _layout.LeafIndex(address);
             return leaf;
         }
         int table = mm.PgdTable;
@@ -115,7 +106,7 @@ public sealed class PageTableOps
             if ((entry & Pte.Present) == 0) return -1;
             table = (int)Pte.Pfn(entry);
         }
-        slot = LeafIndex(address);
+        slot = _layout.LeafIndex(address);
         _pool.Remember(mm.Walks, address, table, _pool.Generation);
         return table;
     }

@@ -59,6 +59,11 @@ public sealed class PagingLayout
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public int Index(ulong address, int level) =>
         (int)((address >> LevelShift[level]) & (ulong)(EntriesPerTable - 1));
 
+    /// <summary>The PTE's index in its leaf table (<see cref="Index"/> at the last level, whose shift is the page
+    /// shift), without the array read.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public int LeafIndex(ulong address) =>
+        (int)((address >> PageShift) & (ulong)(EntriesPerTable - 1));
+
     /// <summary>Canonical for 48-bit addresses: bits 63..47 all equal.</summary>
     public static bool IsCanonical(ulong address) => address < (1UL << 47) || address >= KernelStart;
 
