@@ -16,7 +16,7 @@ internal static class CacheCli
 
     public static string Temp(string content, string ext = ".trace")
     {
-        string p = Path.Combine(Path.GetTempPath(), $"mmsim-cache-{Guid.NewGuid():N}{ext}");
+        string p = Path.Combine(TestTemp.Dir, $"mmsim-cache-{Guid.NewGuid():N}{ext}");
         File.WriteAllText(p, content);
         return p;
     }

@@ -32,7 +32,7 @@ public class HierarchyPictureTests
     [Fact]
     public void Plot_writes_a_png_and_needs_a_hierarchy()
     {
-        string png = Path.Combine(Path.GetTempPath(), $"mmsim-h-{Guid.NewGuid():N}.png");
+        string png = Path.Combine(TestTemp.Dir, $"mmsim-h-{Guid.NewGuid():N}.png");
         var r = CacheCli.Run("cache", "--hierarchy", "default", "-t", CacheCli.Data("trans.trace"), "--plot", png);
         Assert.Equal(0, r.Code);
         var bytes = File.ReadAllBytes(png);

@@ -11,7 +11,7 @@ public class TraceCommandTests
 
     private static string TempDir()
     {
-        string d = Path.Combine(Path.GetTempPath(), $"mmsim-trace-{Guid.NewGuid():N}");
+        string d = Path.Combine(TestTemp.Dir, $"mmsim-trace-{Guid.NewGuid():N}");
         Directory.CreateDirectory(d);
         return d;
     }

@@ -22,7 +22,7 @@ public class TraceStepTests
 
     private static string Dir()
     {
-        string d = Path.Combine(Path.GetTempPath(), $"mmsim-tracestep-{Guid.NewGuid():N}");
+        string d = Path.Combine(TestTemp.Dir, $"mmsim-tracestep-{Guid.NewGuid():N}");
         Directory.CreateDirectory(d);
         return d;
     }

@@ -15,7 +15,7 @@ public class CliTests
 
     private static string Temp(string content, string ext = ".yaml")
     {
-        string p = Path.Combine(Path.GetTempPath(), $"mmsim-test-{Guid.NewGuid():N}{ext}");
+        string p = Path.Combine(TestTemp.Dir, $"mmsim-test-{Guid.NewGuid():N}{ext}");
         File.WriteAllText(p, content);
         return p;
     }
@@ -87,8 +87,8 @@ public class CliTests
     [Fact]
     public void Timeline_and_plot_files_are_written()
     {
-        string csv = Path.Combine(Path.GetTempPath(), $"mmsim-{Guid.NewGuid():N}.csv");
-        string png = Path.Combine(Path.GetTempPath(), $"mmsim-{Guid.NewGuid():N}.png");
+        string csv = Path.Combine(TestTemp.Dir, $"mmsim-{Guid.NewGuid():N}.csv");
+        string png = Path.Combine(TestTemp.Dir, $"mmsim-{Guid.NewGuid():N}.png");
         var (code, _, e) = Run("run", "lazy-allocation", "--timeline", csv, "--plot", png, "--interval", "1ms");
         Assert.True(code == 0, e);
         var lines = File.ReadAllLines(csv);

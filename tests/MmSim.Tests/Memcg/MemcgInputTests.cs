@@ -85,7 +85,7 @@ public class MemcgInputTests
     [Fact]
     public void The_cli_exits_2_naming_the_file_and_line()
     {
-        string p = Path.Combine(Path.GetTempPath(), $"mmsim-memcg-{Guid.NewGuid():N}.yaml");
+        string p = Path.Combine(TestTemp.Dir, $"mmsim-memcg-{Guid.NewGuid():N}.yaml");
         File.WriteAllText(p, "cgroups:\n  - { path: web, memory.low: max }\nprocesses:\n  - { name: a, cgroup: nope, steps: [ { sleep: 1ms } ] }\n");
         var o = new StringWriter();
         var e = new StringWriter();

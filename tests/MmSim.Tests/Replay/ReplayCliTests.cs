@@ -134,7 +134,7 @@ public class ReplayCliTests
     [Fact]
     public void MalformedTraceExitsTwoNamingTheLine()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"mmsim-bad-{Environment.ProcessId}.txt");
+        string path = Path.Combine(TestTemp.Dir, $"mmsim-bad-{Environment.ProcessId}.txt");
         File.WriteAllText(path, "1\n2\nx3\n");
         try
         {
@@ -148,7 +148,7 @@ public class ReplayCliTests
     [Fact]
     public void PlotWritesAPng()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"mmsim-plot-{Environment.ProcessId}.png");
+        string path = Path.Combine(TestTemp.Dir, $"mmsim-plot-{Environment.ProcessId}.png");
         try
         {
             var (code, _, err) = Run("replay", PathOf("cloudPhysicsIO.oracleGeneral.bin.gz"), "--format", "oracleGeneral",

@@ -115,7 +115,7 @@ public class PageWalkTests
     [Fact]
     public void Cli_walks_a_scenario()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"mmsim-walk-{Guid.NewGuid():N}.yaml");
+        string path = Path.Combine(TestTemp.Dir, $"mmsim-walk-{Guid.NewGuid():N}.yaml");
         File.WriteAllText(path, Yaml);
         try
         {

@@ -34,7 +34,7 @@ public class TwinPlanTests
         var plan = TwinPlan.Build(s);
         string gcc = TwinEnvironment.Which("gcc") ?? throw new InvalidOperationException("gcc is needed: apt-get install -y gcc");
         string exe = TwinImage.BuildExecutor(gcc, TwinEnvironment.CacheDir());
-        string planFile = Path.Combine(Path.GetTempPath(), $"mmsim-plan-{Guid.NewGuid():N}");
+        string planFile = Path.Combine(TestTemp.Dir, $"mmsim-plan-{Guid.NewGuid():N}");
         File.WriteAllText(planFile, plan.Text);
         string output;
         try { output = TwinEnvironment.RunTool(exe, ["--pages", planFile], "twin_exec --pages"); }
@@ -140,7 +140,7 @@ public class TwinPlanTests
         var plan = TwinPlan.Build(ScenarioLoader.LoadText(yaml, "host.yaml"));
         string gcc = TwinEnvironment.Which("gcc") ?? throw new InvalidOperationException("gcc is needed: apt-get install -y gcc");
         string exe = TwinImage.BuildExecutor(gcc, TwinEnvironment.CacheDir());
-        string planFile = Path.Combine(Path.GetTempPath(), $"mmsim-plan-{Guid.NewGuid():N}");
+        string planFile = Path.Combine(TestTemp.Dir, $"mmsim-plan-{Guid.NewGuid():N}");
         string resultFile = planFile + ".result";
         File.WriteAllText(planFile, plan.Text);
         File.WriteAllText(resultFile, "");

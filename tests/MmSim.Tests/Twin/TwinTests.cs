@@ -322,7 +322,7 @@ public class TwinTests
     [InlineData("machine: { memory: 64GiB }", "64GiB machine", "RAM")]
     public void A_scenario_the_twin_cannot_express_is_bad_input(string machine, string what, string why)
     {
-        string path = Path.Combine(Path.GetTempPath(), $"mmsim-twin-bad-{Guid.NewGuid():N}.yaml");
+        string path = Path.Combine(TestTemp.Dir, $"mmsim-twin-bad-{Guid.NewGuid():N}.yaml");
         File.WriteAllText(path, $"{machine}\nprocesses:\n  - name: p\n    steps:\n      - alloc: {{ name: a, size: 1MiB }}\n");
         try
         {

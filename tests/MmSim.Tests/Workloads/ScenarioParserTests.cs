@@ -175,7 +175,7 @@ public class ScenarioParserTests
     [Fact]
     public void LoadFileUsesTheFileNameAndReportsMissingFiles()
     {
-        string dir = Path.Combine(Path.GetTempPath(), "mmsim-tests-" + Guid.NewGuid().ToString("N"));
+        string dir = Path.Combine(TestTemp.Dir, "mmsim-tests-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         try
         {
