@@ -175,6 +175,43 @@ public sealed class Kernel
     /// <summary>The memory cgroups, when the scenario has any (memcg issue).</summary>
     public Memcg.MemcgController? Memcg;
 
+    // Pages a fault holds while it allocates more: the kernel's folio reference (filemap_fault's, held across its
+    // read-ahead) and PG_locked (a page read in by read-ahead stays locked until its read completes), which keep
+    // reclaim from freeing them under the fault (shrink_folio_list: folio_trylock fails → keep). Without it a
+    // fault could map a page that reclaim had just freed. A fault holds a few at most.
+    private int[] _pinned = new int[8];
+    private int _pinnedCount;
+
+    /// <summary>Holds <paramref name="pfn"/> against reclaim until <see cref="Unpin"/>.</summary>
+    public void Pin(int pfn)
+    {
+        if (_pinnedCount == _pinned.Length) Array.Resize(ref _pinned, _pinned.Length * 2);
+        _pinned[_pinnedCount++] = pfn;
+    }
+
+    /// <summary>Releases one hold of <paramref name="pfn"/> taken with <see cref="Pin"/>.</summary>
+    public void Unpin(int pfn)
+    {
+        for (int i = _pinnedCount - 1; i >= 0; i--)
+        {
+            if (_pinned[i] != pfn) continue;
+            _pinned[i] = _pinned[--_pinnedCount];
+            return;
+        }
+        throw new InvalidOperationException($"pfn {pfn} is not pinned");
+    }
+
+    /// <summary>Whether a fault holds <paramref name="pfn"/> (reclaim must keep it).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public bool IsPinned(int pfn)
+    {
+        for (int i = 0; i < _pinnedCount; i++) if (_pinned[i] == pfn) return true;
+        return false;
+    }
+
+    /// <summary>Pages held by faults right now (0 between faults).</summary>
+    public int PinnedCount => _pinnedCount;
+
     private int AllocUserPageNoCharge()
     {
         if (Allocator is not null) return Allocator.Alloc(ZoneType.Movable);

@@ -21,6 +21,9 @@ public sealed class MachineOptions
     public Action<SimMachine, long>? OnSample { get; init; }
     /// <summary>Record the vmscan tracepoints (kswapd wake/sleep, direct reclaim) in <see cref="Kernel.Trace"/>.</summary>
     public bool Tracepoints { get; init; }
+    /// <summary>Check every user access of an anonymous private page against what the process last wrote there
+    /// (<see cref="ContentShadow"/>; for tests: it costs a lookup per access).</summary>
+    public bool CheckContents { get; init; }
 }
 
 /// <summary>A run stopped by its work budget (<see cref="MachineOptions.AccessLimit"/>), its wall-clock limit

@@ -40,6 +40,8 @@ public sealed partial class SimMachine
     public Kswapd Kswapd { get; }
     public OomKiller Oom { get; }
     public Fork ForkOps { get; }
+    /// <summary>The content check of <see cref="MachineOptions.CheckContents"/>, or null.</summary>
+    public ContentShadow? Contents { get; }
     public Writeback Writeback { get; }
     public SwapIo SwapIo { get; }
     /// <summary>The CPU caches (<c>machine.caches</c>), one hierarchy for the whole machine; null when none.</summary>
@@ -70,6 +72,7 @@ public sealed partial class SimMachine
         Executor = new StepExecutor(Kernel, Mmu, Faults, Mmap, Filemap, Readahead, _options.FaultEventLimit);
         Executor.BeforeTeardown = t => t.Final = MmSnapshot.Of(t.Mm);
         if (scenario.Machine.Caches is { } caches) Caches = Executor.Caches = new Cache.CacheHierarchy(caches);
+        if (_options.CheckContents) Contents = Executor.Contents = new ContentShadow(Kernel);
 
         Workingset = new Workingset(Kernel);
         Filemap.Workingset = Workingset;
@@ -223,6 +226,7 @@ public sealed partial class SimMachine
             return null;
         }
         foreach (var (name, vma) in parent.Regions) child.Regions[name] = vmaMap[vma];
+        Contents?.Fork(parent.Mm, mm);
         Kernel.Log.Add(now, EventTypes.Start, child.Pid, $"{child.Comm}[{child.Pid}] forked from {parent.Comm}[{parent.Pid}]");
         _sched!.AddTask(child, now);
         return child;

@@ -112,6 +112,12 @@ public sealed class FaultHandler
     {
         int pfn = _k.AllocUserPage();
         if (pfn < 0) return -1;
+        if (mm.Exited)
+        {
+            // The allocation's OOM kill chose the faulting process itself: its page tables are gone.
+            _k.FreePage(pfn);
+            return -1;
+        }
         ref var f = ref _k.Frames[pfn];
         f.Flags |= (uint)(FrameFlags.Anon | FrameFlags.SwapBacked | FrameFlags.Uptodate);
         if ((vma.Flags & VmFlags.Locked) != 0)
@@ -150,7 +156,7 @@ public sealed class FaultHandler
             _k.Events.Inc(VmEvent.pgmajfault);
             read = _swap!.ReadAround(sslot);
             pfn = dev.CachePfn(sslot);
-            if (pfn < 0) return new(FaultOutcome.Oom, FaultKind.None, 0, 0);
+            if (pfn < 0 || mm.Exited) return new(FaultOutcome.Oom, FaultKind.None, 0, 0);
             wait = SwapIo is { } io ? io.Read(_k.Now) - _k.Now : _k.Latency.SwapReadNs;
         }
         ref var f = ref _k.Frames[pfn];
@@ -216,13 +222,17 @@ public sealed class FaultHandler
             MarkDirty(old);
             return new(FaultOutcome.Minor, FaultKind.FileShared, 0, 0);
         }
-        // wp_page_copy: a private copy of a file page (or of a page shared after fork).
+        // wp_page_copy: a private copy of a file page (or of a page shared after fork). As in the kernel the new
+        // page is allocated before the old one is unmapped: the allocation may reclaim or OOM-kill, and the old
+        // mapping must be intact if it fails. The old page is held meanwhile (wp_page_copy's reference).
         int content = of.Content;
         bool wasFile = (of.Flags & (uint)FrameFlags.File) != 0;
-        UnmapPage(mm, old, wasFile);
+        _k.Pin(old);
         int np = NewAnonPage(mm, vma, t, slot, content, address);
-        if (np < 0) { t[slot] = 0; return new(FaultOutcome.Oom, FaultKind.None, 0, 0); }
-        return new(FaultOutcome.Minor, FaultKind.CowFile, 0, 0);
+        _k.Unpin(old);
+        if (np < 0) return new(FaultOutcome.Oom, FaultKind.None, 0, 0);
+        UnmapPage(mm, old, wasFile);
+        return new(FaultOutcome.Minor, wasFile ? FaultKind.CowFile : FaultKind.CowAnon, 0, 0);
     }
 
     /// <summary>Drops one mapping of a frame (page_remove_rmap) and frees an anonymous page nobody maps.</summary>
@@ -276,7 +286,13 @@ public sealed class FaultHandler
             pfn = file.CachePfn[pgoff];
             if (pfn < 0) { waitNs = 0; return -1; }
         }
-        else _readahead.AsyncMmap(ra, file, pgoff, pfn, now);
+        else
+        {
+            // filemap_fault holds its reference to the page across the read-ahead it starts.
+            _k.Pin(pfn);
+            _readahead.AsyncMmap(ra, file, pgoff, pfn, now);
+            _k.Unpin(pfn);
+        }
         long ready = file.ReadyAt(pgoff, now);
         waitNs = ready > now ? ready - now : 0;
         return pfn;
@@ -309,7 +325,7 @@ public sealed class FaultHandler
             if (t[slot] != 0) return new(FaultOutcome.Minor, FaultKind.FileRead, 0, 0);
         }
         int pfn = FilemapFault(vma, pgoff, out long wait, out int read);
-        if (pfn < 0) return new(FaultOutcome.Oom, FaultKind.None, 0, 0);
+        if (pfn < 0 || mm.Exited) return new(FaultOutcome.Oom, FaultKind.None, 0, 0);
         if (wait > 0 && around) FaultAround(mm, vma, t, slot, address, _k.Now + wait);
         if (t[slot] == 0) MapFilePage(mm, vma, t, slot, pfn, false);
         return wait > 0 ? new(FaultOutcome.Major, FaultKind.FileRead, wait, read)
@@ -366,7 +382,7 @@ public sealed class FaultHandler
         long pgoff = PgOff(vma, address);
         if (pgoff >= file.Pages) return new(FaultOutcome.SegvMapErr, FaultKind.None, 0, 0);
         int pfn = FilemapFault(vma, pgoff, out long wait, out int read);
-        if (pfn < 0) return new(FaultOutcome.Oom, FaultKind.None, 0, 0);
+        if (pfn < 0 || mm.Exited) return new(FaultOutcome.Oom, FaultKind.None, 0, 0);
         bool major = wait > 0;
         MapFilePage(mm, vma, t, slot, pfn, true);
         MarkDirty(pfn);

@@ -19,6 +19,9 @@ public sealed class MmStruct
     public int AnonVma;
     public readonly List<Vma> Vmas = new();
     public int PgdTable = -1;
+    /// <summary>Torn down (exit_mmap): its process was killed, perhaps by an OOM kill from inside its own page
+    /// fault, which must then leave the page tables alone.</summary>
+    public bool Exited;
     public readonly Tlb Tlb;
     /// <summary>The simulator's memo of this address space's walks (not a model of anything).</summary>
     public readonly WalkCache Walks = new();

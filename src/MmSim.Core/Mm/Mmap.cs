@@ -144,6 +144,7 @@ public sealed class Mmap
     /// <summary>exit_mmap: every mapping, every table, then the PGD.</summary>
     public void ExitMmap(MmStruct mm)
     {
+        mm.Exited = true;
         while (mm.Vmas.Count > 0) Unmap(mm, mm.Vmas[^1]);
         _pt.FreePgtables(mm, 0, 1UL << 47, 0, 1UL << 47);
         _pt.FreePgd(mm);

@@ -77,6 +77,13 @@ public sealed class PageTableOps
             {
                 int child = AllocTable(mm);
                 if (child < 0) { slot = -1; return -1; }
+                if (mm.Exited)
+                {
+                    // The allocation's OOM kill chose this very process and tore its tables down.
+                    FreeTable(child);
+                    slot = -1;
+                    return -1;
+                }
                 _pool[table][idx] = Pte.Make(child, TableEntryFlags); // after AllocTable: the pool may have grown
                 if (_layout.CountsInPgtablesBytes(level + 1)) mm.PgtablesBytes += _layout.PageSize;
                 table = child;

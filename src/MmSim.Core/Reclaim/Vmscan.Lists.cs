@@ -117,6 +117,11 @@ public sealed partial class Vmscan
     {
         ref var f = ref _k.Frames[pfn];
         bool file = (f.Flags & (uint)FrameFlags.SwapBacked) == 0;
+        if (IsLocked(pfn, file))
+        {
+            Putback(pfn); // folio_trylock failed: keep
+            return false;
+        }
         if ((f.Flags & (uint)FrameFlags.Unevictable) != 0)
         {
             _k.Lru.Add(pfn); // lands on the unevictable list
@@ -185,6 +190,16 @@ public sealed partial class Vmscan
     }
 
     private void FreeFolio(int pfn) => _k.FreePage(pfn);
+
+    /// <summary>PG_locked as shrink_folio_list's folio_trylock sees it: a page held by a fault in progress
+    /// (<see cref="Kernel.Pin"/>), or a file page whose read has not completed yet.</summary>
+    private bool IsLocked(int pfn, bool file)
+    {
+        if (_k.PinnedCount > 0 && _k.IsPinned(pfn)) return true;
+        if (!file) return false;
+        ref var f = ref _k.Frames[pfn];
+        return (f.Flags & (uint)FrameFlags.File) != 0 && _k.Files[f.Owner].ReadyAt(f.Index, _k.Now) > _k.Now;
+    }
 
     /// <summary>The activate_locked exit: PG_active, back on a list; a swap-cache page drops its slot when swap
     /// is more than half full.</summary>

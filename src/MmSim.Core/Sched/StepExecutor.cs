@@ -184,7 +184,11 @@ public sealed partial class StepExecutor
     private StepOutcome DoFree(SimTask task, FreeStep f, ref long now)
     {
         now += SyscallNs;
-        if (task.Regions.Remove(f.Region, out var vma)) _mmap.Unmap(task.Mm, vma);
+        if (task.Regions.Remove(f.Region, out var vma))
+        {
+            Contents?.Unmap(task.Mm, vma.Start, vma.End);
+            _mmap.Unmap(task.Mm, vma);
+        }
         return Finished;
     }
 
@@ -316,8 +320,8 @@ public sealed partial class StepExecutor
         TotalAccesses++;
         int token = kind == AccessKind.Write ? ++task.WriteSeq : 0;
         int r = _mmu.Access(task.Mm, addr, kind, token);
-        if (r == Mmu.TlbHit) { now += MemoryNs(task, addr, kind); return 0; }
-        if (r == Mmu.Walked) { now += MemoryNs(task, addr, kind) + Walk(task); return 0; }
+        if (r == Mmu.TlbHit) { Contents?.Observe(task, addr, kind, token, _mmu.LastPte); now += MemoryNs(task, addr, kind); return 0; }
+        if (r == Mmu.Walked) { Contents?.Observe(task, addr, kind, token, _mmu.LastPte); now += MemoryNs(task, addr, kind) + Walk(task); return 0; }
 
         _k.Now = now;
         long refaults = _k.Memcg?.WorkingsetRefaults ?? 0; // memcg issue: PSI of a thrashing refault
@@ -339,7 +343,7 @@ public sealed partial class StepExecutor
             _k.Log.Add(now, EventTypes.Fault, task.Pid, DescribeFault(addr, kind, fr));
         }
         // The CPU restarts the instruction: this time it translates.
-        _mmu.Access(task.Mm, addr, kind, token);
+        if (_mmu.Access(task.Mm, addr, kind, token) != Mmu.Fault) Contents?.Observe(task, addr, kind, token, _mmu.LastPte);
         now += MemoryNs(task, addr, kind) + Walk(task);
         if (task.MemcgNrPagesOverHigh != 0 && _k.Memcg is { } mc)
         {
@@ -368,6 +372,7 @@ public sealed partial class StepExecutor
             FaultKind.AnonZeroPage => "mapped the shared zero page",
             FaultKind.CowZeroPage => "copy-on-write of the zero page",
             FaultKind.CowFile => "copy-on-write of a file page",
+            FaultKind.CowAnon => "copy-on-write of a page shared after fork",
             FaultKind.Reuse => "write-protect fault, page reused",
             FaultKind.FileRead => fr.Outcome == FaultOutcome.Major ? $"file page read from disk ({fr.PagesRead} pages read)" : "file page found in the page cache",
             FaultKind.FileShared => "shared file page made writable",
@@ -448,7 +453,10 @@ public sealed partial class StepExecutor
             }
             else if (!write)
             {
+                // filemap_read holds its pages across the read-ahead it starts.
+                _k.Pin(pfn);
                 _readahead.AsyncRead(ra, file, idx, c.End - idx, pfn, now);
+                _k.Unpin(pfn);
             }
             long ready = file.ReadyAt(idx, now);
             if (ready > now)
@@ -558,6 +566,7 @@ public sealed partial class StepExecutor
         K(FaultKind.AnonZeroPage, "zero-page");
         K(FaultKind.CowZeroPage, "copy-on-write of the zero page");
         K(FaultKind.CowFile, "copy-on-write of file pages");
+        K(FaultKind.CowAnon, "copy-on-write after fork");
         K(FaultKind.FileRead, "file");
         K(FaultKind.FileShared, "shared-file write");
         string detail = kinds.Count > 0 ? $" [{string.Join(", ", kinds)}]" : "";
@@ -583,6 +592,8 @@ public sealed partial class StepExecutor
 
     /// <summary>Creates the child of a fork step (set by the machine); null when fork fails.</summary>
     public Func<SimTask, ForkStep, long, SimTask?>? OnFork;
+    /// <summary>The content check (<see cref="MachineOptions.CheckContents"/>), or null.</summary>
+    public ContentShadow? Contents;
 
     /// <summary>Final figures are kept for the report; then exit_mmap and the kernel stack are freed.</summary>
     public Action<SimTask>? BeforeTeardown;
