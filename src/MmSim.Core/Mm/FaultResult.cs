@@ -33,7 +33,7 @@ public enum FaultKind : byte
     FileShared,     // do_shared_fault
     Spurious,       // already fixed (a stale TLB entry)
     SwapIn,         // do_swap_page
-    CowAnon,        // do_wp_page on an anonymous page shared after fork: wp_page_copy
+    CowAnon,        // do_wp_page on an anonymous page it cannot reuse (shared after fork, or its swap copy under write): wp_page_copy
 }
 
 /// <remarks>The constructor is written out so that it can be marked for inlining: the fault handler's large

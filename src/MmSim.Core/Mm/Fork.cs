@@ -60,9 +60,11 @@ public sealed class Fork
         _pt.ForEachLeaf(parent, vma.Start, vma.End, (t, slot, addr) => leaves.Add((t, slot, addr)));
         foreach (var (t, slot, addr) in leaves)
         {
-            ulong pte = _k.Tables[t][slot];
+            // The child's table first, then the parent's entry (copy_pte_range reads it under the table lock
+            // after pte_alloc): the table's allocation may reclaim, and unmap or swap out the parent's page.
             int ct = _pt.WalkAlloc(child, addr, out int cslot);
-            if (ct < 0) return false;
+            if (ct < 0 || parent.Exited) return false; // no memory, or the OOM killer chose the parent itself
+            ulong pte = _k.Tables[t][slot];
             if (Pte.IsSwap(pte))
             {
                 _k.Swap.Dup((int)Pte.Pfn(pte));

@@ -372,7 +372,7 @@ public sealed partial class StepExecutor
             FaultKind.AnonZeroPage => "mapped the shared zero page",
             FaultKind.CowZeroPage => "copy-on-write of the zero page",
             FaultKind.CowFile => "copy-on-write of a file page",
-            FaultKind.CowAnon => "copy-on-write of a page shared after fork",
+            FaultKind.CowAnon => "copy-on-write of an anonymous page",
             FaultKind.Reuse => "write-protect fault, page reused",
             FaultKind.FileRead => fr.Outcome == FaultOutcome.Major ? $"file page read from disk ({fr.PagesRead} pages read)" : "file page found in the page cache",
             FaultKind.FileShared => "shared file page made writable",
@@ -566,7 +566,7 @@ public sealed partial class StepExecutor
         K(FaultKind.AnonZeroPage, "zero-page");
         K(FaultKind.CowZeroPage, "copy-on-write of the zero page");
         K(FaultKind.CowFile, "copy-on-write of file pages");
-        K(FaultKind.CowAnon, "copy-on-write after fork");
+        K(FaultKind.CowAnon, "copy-on-write of anonymous pages");
         K(FaultKind.FileRead, "file");
         K(FaultKind.FileShared, "shared-file write");
         string detail = kinds.Count > 0 ? $" [{string.Join(", ", kinds)}]" : "";

@@ -157,7 +157,62 @@ public class FaultRaceTests
     }
 
     [Fact]
-    public void A_copy_on_write_after_fork_is_named_as_such()
+    public void Fork_reads_each_parent_entry_after_allocating_the_childs_table()
+    {
+        // p0 forks twice inside a 9 MiB memory cgroup: each page table the child needs is charged there, and the
+        // charge reclaims from the cgroup, swapping out p0's own pages. copy_pte_range allocates the child's table
+        // and only then reads the parent's entry; the model read the entry first and could copy a PTE whose page
+        // reclaim had just unmapped (a page mapped without being counted in NR_ANON_MAPPED, or already freed).
+        var m = Run("""
+            seed: 61
+            machine: { memory: 64MiB, swap: 256MiB, cpus: 1, transparent_hugepage: never, tlb_entries: 16, tlb_l2_entries: 0, pcid: false }
+            vm: { swappiness: 60, overcommit_memory: 0, overcommit_ratio: 50, page_cluster: 3, dirty_ratio: 5, dirty_background_ratio: 10, min_free_kbytes: auto, oom_kill_allocating_task: 1, fault_around_bytes: 65536, read_ahead_kb: 128 }
+            files:
+              - { path: /data/a, size: 16MiB }
+              - { path: /data/b, size: 8MiB }
+            cgroups:
+              - { path: top, memory.max: max }
+              - { path: top/a, memory.max: 9MiB, memory.high: 12MiB, memory.swap.max: max, memory.oom.group: 1 }
+              - { path: top/b, memory.low: 22MiB, memory.min: 0MiB }
+            processes:
+              - name: p0
+                oom_score_adj: -1000
+                cgroup: top/a
+                steps:
+                  - alloc: { name: r0, size: 24MiB }
+                  - access: { region: r0, pattern: zipf, count: 35443, write_ratio: 0.8 }
+                  - read_file: { path: /data/b, offset: 3MiB, size: 3MiB }
+                  - alloc: { name: r3, size: 20MiB }
+                  - access: { region: r3, pattern: random, count: 31679, write_ratio: 0.1 }
+                  - fork:
+                      steps:
+                        - touch: { region: r3, write: true, stride: 4KiB }
+                  - fork:
+                      steps:
+                        - touch: { region: r3, write: true, stride: 4KiB }
+              - name: p1
+                oom_score_adj: -1000
+                steps:
+                  - alloc: { name: r0, size: 13MiB }
+                  - mlock: { region: r0 }
+                  - access: { region: r0, pattern: zipf, count: 38374, write_ratio: 0.9 }
+                  - touch: { region: r0, write: false }
+                  - free: { region: r0 }
+              - name: p2
+                oom_score_adj: -1000
+                cgroup: top/b
+                steps:
+                  - map_file: { name: r0, path: /data/a, prot: rw, shared: false }
+                  - access: { region: r0, pattern: random, count: 27255, write_ratio: 0.8 }
+            """);
+        var r = RunReport.Build(m);
+        Assert.True(r.Vmstat["pgscan_direct"] > 0 && r.Vmstat["pswpout"] > 0, "reclaim swapped out p0's pages");
+        Assert.Equal(new[] { 1000, 1001, 1002, 1003, 1004 }, r.Processes.Select(p => p.Pid));
+        Assert.All(r.Processes, p => Assert.Equal("running", p.State));
+    }
+
+    [Fact]
+    public void A_copy_on_write_of_an_anonymous_page_is_not_called_a_file_page()
     {
         var m = Sim.Run("""
             machine: { memory: 256MiB }
@@ -171,8 +226,8 @@ public class FaultRaceTests
                         - touch: { region: heap, write: true }
             """, new MachineOptions { FaultEventLimit = 1000 });
         var log = m.Kernel.Log.Events.Select(e => e.Message).ToList();
-        Assert.Contains(log, l => l.StartsWith("touch heap (write): 256 minor, 0 major faults [256 copy-on-write after fork]", StringComparison.Ordinal));
-        Assert.Contains(log, l => l.EndsWith("(write): copy-on-write of a page shared after fork", StringComparison.Ordinal));
+        Assert.Contains(log, l => l.StartsWith("touch heap (write): 256 minor, 0 major faults [256 copy-on-write of anonymous pages]", StringComparison.Ordinal));
+        Assert.Contains(log, l => l.EndsWith("(write): copy-on-write of an anonymous page", StringComparison.Ordinal));
         Assert.DoesNotContain(log, l => l.Contains("file page", StringComparison.Ordinal));
     }
 }
