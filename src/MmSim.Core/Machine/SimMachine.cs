@@ -107,6 +107,7 @@ public sealed partial class SimMachine
     {
         var mm = new MmStruct(_nextMmId++, new Tlb(Scenario.Machine.TlbEntries,
             Scenario.Machine.TlbWays, Scenario.Machine.TlbL2Entries, Scenario.Machine.TlbL2Ways));
+        mm.MmapBase = MmStruct.DefaultMmapBase & ~((ulong)Kernel.PageSize - 1);
         Kernel.MmById.Add(mm);
         if (family is int f) mm.AnonVma = f;
         else
@@ -193,7 +194,7 @@ public sealed partial class SimMachine
         {
             ulong len = Mmap.PageAlign((ulong)t.Spec.StackBytes);
             var vma = Mmap.DoMmap(t.Mm, "stack", len, VmFlags.Read | VmFlags.Write | VmFlags.Growsdown, null, 0,
-                PagingLayout.TaskSizeMax - len, out _);
+                (PagingLayout.TaskSizeMax & ~((ulong)Kernel.PageSize - 1)) - len, out _);
             if (vma is not null) t.Regions["stack"] = vma;
         }
         t.State = TaskState.Runnable;

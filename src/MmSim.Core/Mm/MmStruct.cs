@@ -11,6 +11,9 @@ public sealed class MmStruct
     /// <summary>Linux's mmap_base with no randomisation: TASK_SIZE − the 128 MiB minimum stack gap
     /// (arch/x86/mm/mmap.c, mmap_base()).</summary>
     public const ulong DefaultMmapBase = PagingLayout.TaskSizeMax - (128UL << 20);
+    /// <summary>This address space's mmap_base: <see cref="DefaultMmapBase"/> aligned down to the machine's page size
+    /// (PAGE_ALIGN in mmap_base(); TASK_SIZE_MAX is 4 KiB short of 2^47, which a 16 or 64 KiB page does not divide).</summary>
+    public ulong MmapBase = DefaultMmapBase;
     /// <summary>vm.mmap_min_addr default.</summary>
     public const ulong MmapMinAddr = 0x10000;
 
@@ -100,7 +103,7 @@ public sealed class MmStruct
     /// </summary>
     public ulong FindFreeAreaTopDown(ulong length)
     {
-        ulong ceiling = DefaultMmapBase;
+        ulong ceiling = MmapBase;
         for (int i = Vmas.Count - 1; i >= -1; i--)
         {
             ulong floor = i >= 0 ? Vmas[i].End : MmapMinAddr;

@@ -146,7 +146,9 @@ public sealed class Mmap
     {
         mm.Exited = true;
         while (mm.Vmas.Count > 0) Unmap(mm, mm.Vmas[^1]);
-        _pt.FreePgtables(mm, 0, 1UL << 47, 0, 1UL << 47);
+        // free_pgtables(..., FIRST_USER_ADDRESS, USER_PGTABLES_CEILING): no ceiling, so the tables of every level go,
+        // the 5-level layout's P4D table too (its one entry spans 2^48 bytes, beyond the 47-bit user window).
+        _pt.FreePgtables(mm, 0, ulong.MaxValue, 0, ulong.MaxValue);
         _pt.FreePgd(mm);
     }
 }

@@ -79,15 +79,17 @@ public class RandomScenarioTests
         int swapMiB = Pick(0, 0, 64, 256);
         var sb = new StringBuilder();
         sb.AppendLine($"seed: {rnd.Next(1, 1000)}");
-        sb.AppendLine($"machine: {{ memory: {memMiB}MiB, swap: {swapMiB}MiB, cpus: {Pick(1, 1, 2)}, transparent_hugepage: {Pick("never", "madvise", "always")}, " +
-                      $"tlb_entries: {Pick(16, 64)}, tlb_l2_entries: {Pick(0, 0, 256)}, pcid: {Pick("false", "true")} }}");
+        int pageKiB = Pick(4, 4, 4, 4, 16, 64);
+        string translation = pageKiB == 4 ? Pick("x86_64", "x86_64", "x86_64_la57") : "x86_64";
+        sb.AppendLine($"machine: {{ memory: {memMiB}MiB, page_size: {pageKiB}KiB, translation: {translation}, swap: {swapMiB}MiB, cpus: {Pick(1, 1, 2)}, " +
+                      $"transparent_hugepage: {Pick("never", "madvise", "always")}, tlb_entries: {Pick(16, 64)}, tlb_l2_entries: {Pick(0, 0, 256)}, pcid: {Pick("false", "true")} }}");
         sb.AppendLine($"vm: {{ swappiness: {Pick(0, 60, 200)}, overcommit_memory: {Pick(0, 0, 1, 2)}, overcommit_ratio: {Pick(50, 150)}, page_cluster: {Pick(0, 3)}, " +
                       $"dirty_ratio: {Pick(5, 20)}, dirty_background_ratio: {Pick(2, 10)}, min_free_kbytes: {Pick("auto", "auto", "4096")}, " +
-                      $"oom_kill_allocating_task: {Pick(0, 0, 1)}, fault_around_bytes: {Pick(4096, 65536)}, read_ahead_kb: {Pick(0, 128)} }}");
+                      $"oom_kill_allocating_task: {Pick(0, 0, 1)}, fault_around_bytes: {Pick(pageKiB * 1024, 65536)}, read_ahead_kb: {Pick(0, 128)} }}");
         sb.AppendLine("files:");
         sb.AppendLine("  - { path: /data/a, size: 16MiB }");
         sb.AppendLine("  - { path: /data/b, size: 8MiB }");
-        int procs = rnd.Next(1, 4);
+        int procs = rnd.Next(1, 6);
         bool cgroups = rnd.Next(3) == 0;
         if (cgroups)
         {
@@ -104,10 +106,13 @@ public class RandomScenarioTests
             sb.AppendLine($"    oom_score_adj: {Pick(0, 0, 500, -1000)}");
             if (cgroups && rnd.Next(3) > 0) sb.AppendLine($"    cgroup: {Pick("top/a", "top/b")}");
             if (p > 0 && rnd.Next(3) == 0) sb.AppendLine($"    start_at: {rnd.Next(0, 50)}ms");
+            if (p > 0 && rnd.Next(4) == 0) sb.AppendLine($"    start_after: p{rnd.Next(p)}");
+            if (rnd.Next(4) == 0) sb.AppendLine($"    stack: {Pick("1MiB", "8MiB")}");
             sb.AppendLine("    steps:");
             var live = new List<(string Name, int MiB, bool File)>();
             int steps = rnd.Next(3, 9);
             for (int s = 0; s < steps; s++) Step(sb, rnd, live, memMiB, "      ", depth: 0, ref s);
+            if (rnd.Next(4) == 0) sb.AppendLine("      - exit");
         }
         return sb.ToString();
     }
@@ -200,9 +205,10 @@ public class RandomScenarioTests
             string yaml = RandomScenario(seed);
             ScenarioLoader.LoadText(yaml, "random.yaml");
             foreach (var k in new[] { "alloc:", "map_file:", "touch:", "access:", "read_file:", "write_file:", "fork:", "mlock:", "free:", "sleep:", "repeat:",
-                                      "swap: 0MiB", "swap: 256MiB", "cpus: 2", "transparent_hugepage: always", "cgroups:", "cgroup: top/a", "overcommit_memory: 2" })
+                                      "swap: 0MiB", "swap: 256MiB", "cpus: 2", "transparent_hugepage: always", "cgroups:", "cgroup: top/a", "overcommit_memory: 2",
+                                      "page_size: 16KiB", "page_size: 64KiB", "x86_64_la57", "start_after:", "stack:", "- exit" })
                 if (yaml.Contains(k)) kinds.Add(k);
         }
-        Assert.Equal(18, kinds.Count);
+        Assert.Equal(24, kinds.Count);
     }
 }
