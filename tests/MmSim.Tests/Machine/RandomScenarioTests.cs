@@ -173,7 +173,9 @@ public class RandomScenarioTests
                 live.RemoveAll(l => l.Name == region);
                 break;
             case 12:
-                sb.AppendLine($"{ind}- mlock: {{ region: {region} }}");
+                if (rnd.Next(4) > 0) sb.AppendLine($"{ind}- mlock: {{ region: {region} }}");
+                else if (rnd.Next(2) == 0) sb.AppendLine($"{ind}- access: {{ address: 0x{rnd.Next(1, 4096) * 4096L:x} }}"); // SIGSEGV: unmapped
+                else sb.AppendLine($"{ind}- access: {{ region: {region}, exec: true }}");                           // SIGSEGV: not executable
                 break;
             case 11:
                 if (depth == 0 && rnd.Next(2) == 0)
@@ -206,9 +208,9 @@ public class RandomScenarioTests
             ScenarioLoader.LoadText(yaml, "random.yaml");
             foreach (var k in new[] { "alloc:", "map_file:", "touch:", "access:", "read_file:", "write_file:", "fork:", "mlock:", "free:", "sleep:", "repeat:",
                                       "swap: 0MiB", "swap: 256MiB", "cpus: 2", "transparent_hugepage: always", "cgroups:", "cgroup: top/a", "overcommit_memory: 2",
-                                      "page_size: 16KiB", "page_size: 64KiB", "x86_64_la57", "start_after:", "stack:", "- exit" })
+                                      "page_size: 16KiB", "page_size: 64KiB", "x86_64_la57", "start_after:", "stack:", "- exit", "address: 0x", "exec: true" })
                 if (yaml.Contains(k)) kinds.Add(k);
         }
-        Assert.Equal(24, kinds.Count);
+        Assert.Equal(26, kinds.Count);
     }
 }
