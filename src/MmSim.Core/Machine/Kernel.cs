@@ -189,17 +189,22 @@ public sealed class Kernel
         _pinned[_pinnedCount++] = pfn;
     }
 
-    /// <summary>Releases one hold of <paramref name="pfn"/> taken with <see cref="Pin"/>.</summary>
+    /// <summary>Releases one hold of <paramref name="pfn"/> taken with <see cref="Pin"/> (holds stay in the order
+    /// they were taken, so <see cref="UnpinTo"/> can release a window's at once).</summary>
     public void Unpin(int pfn)
     {
         for (int i = _pinnedCount - 1; i >= 0; i--)
         {
             if (_pinned[i] != pfn) continue;
-            _pinned[i] = _pinned[--_pinnedCount];
+            Array.Copy(_pinned, i + 1, _pinned, i, --_pinnedCount - i);
             return;
         }
         throw new InvalidOperationException($"pfn {pfn} is not pinned");
     }
+
+    /// <summary>Releases every hold taken since <see cref="PinnedCount"/> was <paramref name="mark"/> (a read-ahead
+    /// window's pages, once their read is in flight).</summary>
+    public void UnpinTo(int mark) => _pinnedCount = mark;
 
     /// <summary>Whether a fault holds <paramref name="pfn"/> (reclaim must keep it).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]

@@ -57,8 +57,6 @@ public sealed class Readahead
         return p;
     }
 
-    private readonly List<int> _added = new(); // the pages one Submit added, held until their read is in flight
-
     /// <summary>
     /// do_page_cache_ra / page_cache_ra_unbounded: one disk request for the missing pages of [start, start+count),
     /// marking page start+count−lookahead PG_readahead if this request allocated it. The request goes to the disk
@@ -73,7 +71,7 @@ public sealed class Readahead
         long read = 0;
         long first = -1, last = -1;
         bool missing = false;
-        _added.Clear();
+        int held = _k.PinnedCount;
         for (long i = start; i < end; i++)
         {
             if (file.CachePfn[i] >= 0) continue;
@@ -82,13 +80,12 @@ public sealed class Readahead
             if (pfn < 0) break;
             // filemap_add_folio adds it locked: reclaim run by the next page's allocation must not take it.
             _k.Pin(pfn);
-            _added.Add(pfn);
             if (i == mark) _k.Frames[pfn].Flags |= (uint)FrameFlags.Readahead;
             if (first < 0) first = i;
             last = i;
             read++;
         }
-        foreach (int pfn in _added) _k.Unpin(pfn); // from here the read in flight keeps them locked (ReadyAt)
+        _k.UnpinTo(held); // from here the read in flight keeps them locked (ReadyAt)
         if (read == 0) return missing ? -1 : 0;
         _k.Events.Add(VmEvent.pgpgin, _k.PagesToKb(read));
         file.AddInFlight(first, last + 1, _k.Disk.Submit(now, _k.Latency.MajorFaultNs));

@@ -136,7 +136,7 @@ public sealed class SwapOps
         int cluster = SwapinNrPages(slot);
         long start = slot & ~(long)(cluster - 1);
         long end = Math.Min(start + cluster, Dev.TotalSlots + 1);
-        int read = 0, pinned = 0;
+        int read = 0, held = _k.PinnedCount;
         for (long s = Math.Max(1, start); s < end; s++)
         {
             int si = (int)s;
@@ -145,12 +145,11 @@ public sealed class SwapOps
             int pfn = _k.AllocUserPage();
             if (pfn < 0)
             {
-                if (si == slot) { Unpin(start, end, pinned); return -1; }
+                if (si == slot) { _k.UnpinTo(held); return -1; }
                 continue;
             }
             // Locked until its read completes: reclaim run by the next allocation of this window cannot take it.
             _k.Pin(pfn);
-            pinned++;
             ref var f = ref _k.Frames[pfn];
             f.Flags |= (uint)(FrameFlags.Anon | FrameFlags.SwapBacked | FrameFlags.SwapCache | FrameFlags.Uptodate);
             if (si != slot) f.Flags |= (uint)FrameFlags.Readahead;
@@ -169,20 +168,7 @@ public sealed class SwapOps
             _k.Events.Add(VmEvent.pgpgin, _k.PageSize / 1024);
             if (si != slot) _k.Events.Inc(VmEvent.swap_ra);
         }
-        Unpin(start, end, pinned);
+        _k.UnpinTo(held); // the caller maps the faulting page before it allocates anything else
         return read;
-    }
-
-    /// <summary>Releases the <paramref name="pinned"/> pages this window read. The caller maps the faulting page
-    /// before it allocates anything else, so reclaim cannot come between.</summary>
-    private void Unpin(long start, long end, int pinned)
-    {
-        for (long s = Math.Max(1, start); s < end && pinned > 0; s++)
-        {
-            int pfn = Dev.CachePfn((int)s);
-            if (pfn < 0 || !_k.IsPinned(pfn)) continue;
-            pinned--;
-            _k.Unpin(pfn);
-        }
     }
 }
