@@ -297,14 +297,27 @@ public class TwinTests
     public void Memory_low_protects_the_cache_on_the_real_kernel()
     {
         var cmp = CompareBuiltin("memory-low-protection");
-        // Every process's VmRSS and VmSwap within 5 % (or 2048 kB), batch's included. Two conditions make that hold:
-        // the VM's rootfs on ramfs (TwinRunner.CommandLine: on tmpfs the kernel swapped ~730 pages of the twin's own
-        // files and gave batch that much more RAM), and a quiet host (TwinVmCollection): under software emulation the
-        // kernel's split of batch between RAM and swap follows the host's load — in CI, with the other tests running
-        // beside the VM, the real VmSwap was 155684–157788 kB against the model's 165492–166560 (+5.3 % to +6.1 %),
-        // on a quiet host 160344–168232 (docs/twin.md).
-        AssertCgroupsAgree(cmp);
-        // batch really is split between RAM and swap on both (~243 MB / ~166 MB), so the 5 % is about that split.
+        // Every process's VmRSS and VmSwap within 5 % (or 2048 kB) but batch's, whose split between them is not a
+        // property of the kernel but of the host's speed (docs/twin.md, "batch's VmRSS / VmSwap split"). Batch ends
+        // with all of its 400 MiB either mapped (VmRSS), in the swap cache (written out, unmapped, not yet freed:
+        // counted in VmSwap and memory.current), or on the swap device only. What is mapped and what sits in the swap
+        // cache follows the last reclaim passes' timing: under software emulation the real kernel left 0.7k-3.7k
+        // pages there (VmSwap 159080-168232 kB on a quiet host, 155684-157788 kB in CI), the model ~3.2k (its swap
+        // disk, not its CPU, limits reclaim: VmSwap 166000-166560). How much of batch is in RAM is what memory.low
+        // and reclaim decide: memory.current, within 1.5 % in every run measured (the row's tolerance is 5 %).
+        AssertCgroupsAgree(cmp, "batch: VmRSS kB", "batch: VmSwap kB");
+        Assert.NotEqual(TwinComparison.Differs, RowOf(cmp, "batch: memory.current kB").Verdict);
+        long Num(string what, bool real) => Convert.ToInt64(real ? RowOf(cmp, what).Real : RowOf(cmp, what).Simulated);
+        foreach (bool real in new[] { false, true })
+        {
+            // All of the heap, mapped or swapped (the real one also holds the executor's ~1.5 MiB).
+            long heap = Num("batch: VmRSS kB", real) + Num("batch: VmSwap kB", real);
+            Assert.InRange(heap, 400L << 10, (400L << 10) + 2048);
+            // The swap cache residue: charged to batch, not mapped (memory.current also holds batch's page tables).
+            long residue = Num("batch: memory.current kB", real) - Num("batch: VmRSS kB", real);
+            Assert.InRange(residue, 0L, 16L << 10);
+        }
+        // batch really is split between RAM and swap on both (~245 MB / ~160 MB).
         foreach (var side in new[] { RowOf(cmp, "batch: VmSwap kB").Simulated, RowOf(cmp, "batch: VmSwap kB").Real,
                                      RowOf(cmp, "batch: VmRSS kB").Simulated, RowOf(cmp, "batch: VmRSS kB").Real })
             Assert.InRange((long)side, 100L << 10, 400L << 10);
