@@ -33,7 +33,7 @@ public sealed partial class Vmscan
         _k.Events.Add(sc.IsKswapd ? VmEvent.pgscan_kswapd : VmEvent.pgscan_direct, taken);
         _k.Events.Add(file ? VmEvent.pgscan_file : VmEvent.pgscan_anon, taken);
         sc.NrScanned += taken;
-        sc.CostNs += taken * ReclaimCosts.ScanNsPerPage;
+        sc.CostNs += taken * _k.Latency.ReclaimScanNs;
 
         long reclaimed = 0, pageout = 0;
         _k.Memcg?.NoteScanned(_isolated); // memcg issue: memory.stat pgscan/pgsteal
@@ -44,13 +44,13 @@ public sealed partial class Vmscan
         }
         if (_pageoutBatch.Count > 0)
         {
-            sc.CostNs += pageout * ReclaimCosts.SubmitNsPerPage;
+            sc.CostNs += pageout * _k.Latency.SwapSubmitNs;
             long at = _k.Now + sc.CostNs;
             long resumed = SwapIo?.Submit(_pageoutBatch, at) ?? at;
             sc.CostNs += resumed - at; // blocked on a full device queue
             _pageoutBatch.Clear();
         }
-        sc.CostNs += reclaimed * ReclaimCosts.FreeNsPerPage;
+        sc.CostNs += reclaimed * _k.Latency.ReclaimFreeNs;
         sc.NrPageout += pageout;
         _k.Events.Add(sc.IsKswapd ? VmEvent.pgsteal_kswapd : VmEvent.pgsteal_direct, reclaimed);
         _k.Events.Add(file ? VmEvent.pgsteal_file : VmEvent.pgsteal_anon, reclaimed);
@@ -248,7 +248,7 @@ public sealed partial class Vmscan
         if (taken == 0) return;
         PrefetchPtes();
         _k.Events.Add(VmEvent.pgrefill, taken);
-        sc.CostNs += taken * ReclaimCosts.ScanNsPerPage;
+        sc.CostNs += taken * _k.Latency.ReclaimScanNs;
         long rotated = 0, deactivated = 0;
         var inactive = file ? LruList.InactiveFile : LruList.InactiveAnon;
         foreach (int pfn in _isolated)

@@ -15,9 +15,6 @@ namespace MmSim.Sched;
 /// </summary>
 public sealed partial class StepExecutor
 {
-    /// <summary>Cost of entering and leaving the kernel for a system call (mmap, munmap, read...).</summary>
-    public const long SyscallNs = 500;
-
     private readonly Kernel _k;
     private readonly Mmu _mmu;
     private readonly FaultHandler _faults;
@@ -134,7 +131,7 @@ public sealed partial class StepExecutor
             case MlockStep m: return DoMlock(task, c, m, ref now, end);
             case TraceStep t: return DoTrace(task, c, t, ref now, end);
             case ForkStep f:
-                now += SyscallNs * 20;
+                now += _lat.SyscallNs * 20;
                 if (OnFork?.Invoke(task, f, now) is null)
                     _k.Log.Add(now, EventTypes.Enomem, task.Pid, $"{task.Comm}[{task.Pid}]: fork failed: ENOMEM");
                 return Finished;
@@ -149,7 +146,7 @@ public sealed partial class StepExecutor
 
     private StepOutcome DoAlloc(SimTask task, AllocStep a, ref long now)
     {
-        now += SyscallNs;
+        now += _lat.SyscallNs;
         var flags = ToVmFlags(a.Prot);
         var vma = _mmap.DoMmap(task.Mm, a.Name, (ulong)a.SizeBytes, flags, null, 0, 0, out var err);
         if (vma is null)
@@ -165,7 +162,7 @@ public sealed partial class StepExecutor
 
     private StepOutcome DoMapFile(SimTask task, MapFileStep m, ref long now)
     {
-        now += SyscallNs;
+        now += _lat.SyscallNs;
         var file = _k.FilesByPath[m.Path];
         long offset = m.OffsetBytes & ~((long)_k.PageSize - 1);
         long length = m.LengthBytes ?? Math.Max(0, file.SizeBytes - offset);
@@ -183,7 +180,7 @@ public sealed partial class StepExecutor
 
     private StepOutcome DoFree(SimTask task, FreeStep f, ref long now)
     {
-        now += SyscallNs;
+        now += _lat.SyscallNs;
         if (task.Regions.Remove(f.Region, out var vma))
         {
             Contents?.Unmap(task.Mm, vma.Start, vma.End);
@@ -425,7 +422,7 @@ public sealed partial class StepExecutor
         if (!c.Started)
         {
             Start(task, c, now);
-            now += SyscallNs;
+            now += _lat.SyscallNs;
             c.Position = offset / _k.PageSize;
             c.End = Math.Min(file.Pages, (offset + size + _k.PageSize - 1) / _k.PageSize);
             c.Ra = new RaState();
@@ -496,7 +493,7 @@ public sealed partial class StepExecutor
             var vma = Region(task, m.Region, ref now);
             if (vma is null) return Finished;
             Start(task, c, now);
-            now += SyscallNs;
+            now += _lat.SyscallNs;
             if ((vma.Flags & VmFlags.Locked) == 0)
             {
                 vma.Flags |= VmFlags.Locked;

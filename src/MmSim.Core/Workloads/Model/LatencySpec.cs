@@ -21,17 +21,33 @@ public sealed class LatencySpec
     /// hit, copy-on-write). Default 1 us.</summary>
     public long MinorFaultNs { get; set; } = 1_000;
 
-    /// <summary><c>major_fault</c> (alias <c>disk_read</c>): reading one page from the disk. Default 100 us.</summary>
+    /// <summary><c>major_fault</c> (alias <c>disk_read</c>): one read request to the disk (a fault's page, or a
+    /// read-ahead window). Default 100 us.</summary>
     public long MajorFaultNs { get; set; } = 100_000;
 
-    /// <summary><c>disk_write</c>: writing one dirty page back to its file. Default 100 us.</summary>
+    /// <summary><c>disk_write</c>: one writeback request of dirty file pages. Default 100 us.</summary>
     public long DiskWriteNs { get; set; } = 100_000;
 
-    /// <summary><c>swap_read</c>: reading one page from swap (a swap-in). Default 100 us.</summary>
+    /// <summary><c>swap_read</c>: one read request from swap (a swap-in and its read-around). Default 100 us.</summary>
     public long SwapReadNs { get; set; } = 100_000;
 
-    /// <summary><c>swap_write</c>: writing one page to swap (a swap-out). Default 100 us.</summary>
+    /// <summary><c>swap_write</c>: one write request to swap (up to SWAP_CLUSTER_MAX pages of a reclaim batch; the
+    /// device serves requests one after another). Default 100 us.</summary>
     public long SwapWriteNs { get; set; } = 100_000;
+
+    /// <summary><c>syscall</c>: entering and leaving the kernel for a system call (mmap, munmap, read, write, ...).
+    /// Default 500 ns.</summary>
+    public long SyscallNs { get; set; } = 500;
+
+    /// <summary><c>reclaim_scan</c>: reclaim's CPU work to isolate one page and check its references. Default 100 ns.</summary>
+    public long ReclaimScanNs { get; set; } = 100;
+
+    /// <summary><c>reclaim_free</c>: reclaim's CPU work to free one reclaimed page. Default 100 ns.</summary>
+    public long ReclaimFreeNs { get; set; } = 100;
+
+    /// <summary><c>swap_submit</c>: reclaim's CPU work to unmap one page, add it to the swap cache and submit its
+    /// write (the write itself is asynchronous). Default 500 ns.</summary>
+    public long SwapSubmitNs { get; set; } = 500;
 
     public int Line { get; set; }
 }

@@ -16,7 +16,7 @@ internal static class MachineParser
 
     public static readonly string[] LatencyKeys =
         ["access", "tlb", "tlb_miss_per_level", "minor_fault", "major_fault", "disk_read", "disk_write", "swap_read",
-         "swap_write"];
+         "swap_write", "syscall", "reclaim_scan", "reclaim_free", "swap_submit"];
 
     private static readonly string[] ThpModes = ["always", "madvise", "never"];
     private static readonly string[] Translations = ["x86_64", "x86_64_la57", "segmentation", "segmented_paging"];
@@ -126,6 +126,10 @@ internal static class MachineParser
         spec.DiskWriteNs = map.Time("disk_write") ?? spec.DiskWriteNs;
         spec.SwapReadNs = map.Time("swap_read") ?? spec.SwapReadNs;
         spec.SwapWriteNs = map.Time("swap_write") ?? spec.SwapWriteNs;
+        spec.SyscallNs = map.Time("syscall") ?? spec.SyscallNs;
+        spec.ReclaimScanNs = map.Time("reclaim_scan") ?? spec.ReclaimScanNs;
+        spec.ReclaimFreeNs = map.Time("reclaim_free") ?? spec.ReclaimFreeNs;
+        spec.SwapSubmitNs = map.Time("swap_submit") ?? spec.SwapSubmitNs;
         return spec;
     }
 
