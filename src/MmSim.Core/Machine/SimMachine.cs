@@ -134,7 +134,10 @@ public sealed partial class SimMachine
         long expected = EstimateAccesses();
         long lastReport = 0;
         var sched = new Scheduler(_tasks, Executor, Scenario.Machine.Cpus, Scenario.Machine.TimeSliceNs, Spawn,
-            _options.SampleIntervalNs, _options.SampleIntervalNs > 0 ? Sample : null) { Pcid = Scenario.Machine.Pcid };
+            _options.SampleIntervalNs, _options.SampleIntervalNs > 0 ? Sample : null)
+        {
+            Pcid = Scenario.Machine.Pcid, KthreadsShareCpus = Scenario.Machine.KswapdCpu == "shared",
+        };
         _sched = sched;
         int kswapd = sched.AddThread(Kswapd);
         Kswapd.Schedule = at => sched.Wake(kswapd, at);

@@ -75,9 +75,13 @@ public sealed class Kswapd : IKernelThread
         Schedule?.Invoke(now);
     }
 
+    /// <summary>The CPU time of the last run: the pass's cost, 0 for a wake-up that only went back to sleep.</summary>
+    public long LastRunCpuNs { get; private set; }
+
     public long Run(long now)
     {
         _k.Now = now;
+        LastRunCpuNs = 0;
         if (_napping)
         {
             // The end of kswapd_try_to_sleep's short sleep: woken early, or the HZ/10 is over.
@@ -116,6 +120,7 @@ public sealed class Kswapd : IKernelThread
         if (sc.NrReclaimed > 0) Failures = 0;
         long cost = Math.Max(sc.CostNs, 1_000);
         BusyNs += cost;
+        LastRunCpuNs = cost;
         if (sc.NrReclaimed == 0 && SwapIo is { Pending: true } io)
         {
             // Everything it found is still being written to swap: wait for the writes (kswapd is throttled on

@@ -186,6 +186,12 @@ public sealed class ProcessReport
     [JsonPropertyName("io_wait_ns")] public long IoWaitNs { get; init; }
     [JsonPropertyName("sleep_ns")] public long SleepNs { get; init; }
     [JsonPropertyName("stall_ns")] public long StallNs { get; init; }
+    /// <summary>Time runnable but waiting for a CPU (/proc/PID/schedstat's run_delay): behind another task, or
+    /// behind kswapd on a machine whose CPUs it shares.</summary>
+    [JsonPropertyName("run_delay_ns")] public long RunDelayNs { get; init; }
+    /// <summary>Time slept as memory.high's penalty (mem_cgroup_handle_over_high). A process's time adds up:
+    /// end − start = cpu + io_wait + sleep + high_throttle + run_delay (stall_ns is part of cpu and io_wait).</summary>
+    [JsonPropertyName("high_throttle_ns")] public long HighThrottleNs { get; init; }
     [JsonPropertyName("direct_reclaims")] public long DirectReclaims { get; init; }
     /// <summary>Its share of the CPU caches and its time by level (null when the machine has no caches).</summary>
     [JsonPropertyName("caches")] public ProcessCachesReport? Caches { get; init; }
@@ -211,7 +217,8 @@ public sealed class ProcessReport
             EatNs = Translate.EffectiveAccessTime.Measured(tlb.Hits, tlb.HasL2 ? tlb.L2Hits : 0, walks, tlb.HasL2,
                 machine.Latency.TlbNs, machine.Latency.AccessNs, k.Layout.Levels),
             InternalFragmentationBytes = s.InternalFragBytes,
-            StartNs = t.StartNs, EndNs = t.EndNs, CpuNs = t.CpuNs, IoWaitNs = t.IoWaitNs, SleepNs = t.SleepNs,
+            StartNs = t.StartNs, EndNs = t.EndNs, CpuNs = t.CpuNs, IoWaitNs = t.IoWaitNs, SleepNs = t.SleepNs, RunDelayNs = t.RunDelayNs,
+            HighThrottleNs = t.MemcgThrottledNs,
             StallNs = t.StallNs, DirectReclaims = t.DirectReclaims, OomScore = oomScore,
             Caches = ProcessCachesReport.Of(t.Caches, machine.Caches, t.IoWaitNs),
         };

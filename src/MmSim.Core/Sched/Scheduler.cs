@@ -16,6 +16,10 @@ public sealed class Scheduler
     private readonly StepExecutor _exec;
     private readonly long _sliceNs;
     private readonly bool[] _cpuBusy;
+    /// <summary>When each busy CPU's occupant lets it go (a CpuFree event for another time is stale), and which
+    /// kernel thread holds it (-1: a task or nobody).</summary>
+    private readonly long[] _cpuFreeAt;
+    private readonly int[] _cpuThread;
     private readonly SimTask?[] _lastOnCpu;
     private long _seq;
     private readonly long _sampleIntervalNs;
@@ -26,6 +30,20 @@ public sealed class Scheduler
     private readonly List<bool> _threadQueued = new();
     private readonly List<long> _threadDue = new();
     private int _threadsQueued;
+    /// <summary>Kernel threads due to run that found every CPU busy (only with <see cref="KthreadsShareCpus"/>).</summary>
+    private readonly Queue<int> _cpuWaiters = new();
+    private readonly List<bool> _threadWaiting = new();
+    /// <summary>CPU time kernel threads have taken in a row while tasks were waiting for a CPU.</summary>
+    private long _kthreadRunNs;
+
+    /// <summary>Kernel threads that use CPU time (kswapd) run on the machine's CPUs, as CFS runs them: on an idle
+    /// CPU at once; on a busy one as soon as the task's slice ends or the wake-up preempts it; and while tasks wait,
+    /// in turns of <see cref="SharedSliceNs"/> with them. Off: they run beside the tasks, as on a CPU of their own.</summary>
+    public bool KthreadsShareCpus { get; init; }
+
+    /// <summary>A CFS turn with two runnable entities: sched_latency (6 ms) / 2 (kernel/sched/fair.c,
+    /// __sched_period and sched_slice).</summary>
+    public const long SharedSliceNs = 3_000_000;
 
     /// <summary>While a kernel thread is runnable, task slices are cut to this, so that tasks and kernel
     /// threads interleave finely in simulated time.</summary>
@@ -51,6 +69,7 @@ public sealed class Scheduler
         _threads.Add(thread);
         _threadQueued.Add(false);
         _threadDue.Add(long.MaxValue);
+        _threadWaiting.Add(false);
         return _threads.Count - 1;
     }
 
@@ -75,6 +94,9 @@ public sealed class Scheduler
         _sliceNs = sliceNs;
         _cpuBusy = new bool[Math.Max(1, cpus)];
         _lastOnCpu = new SimTask?[_cpuBusy.Length];
+        _cpuFreeAt = new long[_cpuBusy.Length];
+        _cpuThread = new int[_cpuBusy.Length];
+        Array.Fill(_cpuThread, -1);
         _spawn = spawn;
         _sampleIntervalNs = sampleIntervalNs;
         _sample = sample;
@@ -102,6 +124,25 @@ public sealed class Scheduler
                     _threadQueued[ev.Target] = false;
                     _threadDue[ev.Target] = long.MaxValue;
                     _threadsQueued--;
+                    if (KthreadsShareCpus)
+                    {
+                        if (_threadWaiting[ev.Target]) break; // already waiting for a CPU
+                        // Its own CPU if its last run ends now (a pass continuing), unless its turn is over while
+                        // tasks wait; else the last idle CPU (tasks are dispatched from the first, so a task keeps
+                        // its CPU and TLB).
+                        int cpu = Array.IndexOf(_cpuThread, ev.Target);
+                        if (cpu >= 0 && (_cpuFreeAt[cpu] != Now || (_ready.Count > 0 && _kthreadRunNs >= SharedSliceNs))) cpu = -1;
+                        if (cpu < 0) cpu = Array.LastIndexOf(_cpuBusy, false);
+                        if (cpu < 0)
+                        {
+                            _threadWaiting[ev.Target] = true;
+                            _cpuWaiters.Enqueue(ev.Target);
+                            break;
+                        }
+                        RunThreadOn(ev.Target, cpu);
+                        DispatchIdle();
+                        break;
+                    }
                     long next = _threads[ev.Target].Run(Now);
                     if (next >= 0) Wake(ev.Target, Math.Max(next, Now + 1));
                     break;
@@ -116,12 +157,16 @@ public sealed class Scheduler
                     if (t.State == TaskState.NotStarted && !_spawn(t, Now)) { live--; break; }
                     if (t.IsDone) break;
                     t.State = TaskState.Runnable;
+                    t.ReadySinceNs = Now;
+                    t.Queued = true;
                     _ready.Enqueue(t);
                     DispatchIdle();
                     break;
                 }
                 case Kind.CpuFree:
+                    if (_cpuFreeAt[ev.Target] != Now) break; // stale: the CPU was taken again
                     _cpuBusy[ev.Target] = false;
+                    _cpuThread[ev.Target] = -1;
                     DispatchIdle();
                     break;
             }
@@ -159,7 +204,12 @@ public sealed class Scheduler
 
     private bool OnlySamplesLeft()
     {
-        foreach (var (e, _) in _queue.UnorderedItems) if (e.Kind is not (Kind.Sample or Kind.Thread)) return false;
+        foreach (var (e, _) in _queue.UnorderedItems)
+        {
+            if (e.Kind is Kind.Sample or Kind.Thread) continue;
+            if (e.Kind == Kind.CpuFree && _cpuThread[e.Target] >= 0) continue; // a kernel thread's CPU time
+            return false;
+        }
         return true;
     }
 
@@ -171,12 +221,47 @@ public sealed class Scheduler
         return t.SchedIndex = _tasks.IndexOf(t);
     }
 
+    /// <summary>Runs kernel thread <paramref name="thread"/> on <paramref name="cpu"/> now; the CPU stays busy for
+    /// the CPU time the run took (a kernel thread borrows the last task's address space: no TLB flush).</summary>
+    private void RunThreadOn(int thread, int cpu)
+    {
+        var th = _threads[thread];
+        long next = th.Run(Now);
+        if (next >= 0) Wake(thread, Math.Max(next, Now + 1));
+        long used = th.LastRunCpuNs;
+        if (used <= 0)
+        {
+            _cpuBusy[cpu] = false;
+            _cpuThread[cpu] = -1;
+            _cpuFreeAt[cpu] = Now;
+            return;
+        }
+        _cpuBusy[cpu] = true;
+        _cpuThread[cpu] = thread;
+        _cpuFreeAt[cpu] = Now + used;
+        if (_ready.Count > 0) _kthreadRunNs += used;
+        Push(Now + used, Kind.CpuFree, cpu);
+    }
+
     private void DispatchIdle()
     {
-        for (int cpu = 0; cpu < _cpuBusy.Length && _ready.Count > 0; cpu++)
+        for (int cpu = 0; cpu < _cpuBusy.Length && (_ready.Count > 0 || _cpuWaiters.Count > 0); cpu++)
         {
             if (_cpuBusy[cpu]) continue;
+            if (_cpuWaiters.Count > 0 && (_ready.Count == 0 || _kthreadRunNs < SharedSliceNs))
+            {
+                // A woken kernel thread preempts (check_preempt_wakeup: it slept, its vruntime is behind), and keeps
+                // the CPU for its turn while tasks wait.
+                int th = _cpuWaiters.Dequeue();
+                _threadWaiting[th] = false;
+                RunThreadOn(th, cpu);
+                cpu--; // this CPU again: busy now, or free if the run took no CPU time
+                continue;
+            }
+            if (_ready.Count == 0) break;
             var t = _ready.Dequeue();
+            if (t.Queued) t.RunDelayNs += Now - t.ReadySinceNs; // a task killed in the queue counted its wait then
+            t.Queued = false;
             if (t.IsDone) { cpu--; continue; }
             if (!ReferenceEquals(_lastOnCpu[cpu], t))
             {
@@ -186,6 +271,12 @@ public sealed class Scheduler
             }
             _cpuBusy[cpu] = true;
             long slice = _threadsQueued > 0 ? Math.Min(_sliceNs, KernelThreadQuantumNs) : _sliceNs;
+            if (_cpuWaiters.Count > 0)
+            {
+                // The task's turn while a kernel thread waits: a CFS slice, then the thread's turn.
+                slice = Math.Min(_sliceNs, SharedSliceNs);
+                _kthreadRunNs = 0;
+            }
             var r = _exec.RunSlice(t, Now, slice, cpu);
             switch (r.End)
             {
@@ -197,6 +288,7 @@ public sealed class Scheduler
                     Push(r.WakeNs, Kind.Ready, IndexOf(t));
                     break;
             }
+            _cpuFreeAt[cpu] = r.EndNs;
             Push(r.EndNs, Kind.CpuFree, cpu);
         }
     }

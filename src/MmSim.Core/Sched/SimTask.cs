@@ -31,6 +31,12 @@ public sealed class SimTask
     /// <summary>min_flt and maj_flt (/proc/PID/stat fields 10 and 12).</summary>
     public long MinFlt, MajFlt;
     public long CpuNs, IoWaitNs, SleepNs;
+    /// <summary>Time runnable but waiting for a CPU (/proc/PID/schedstat's run_delay), and since when it waits.</summary>
+    public long RunDelayNs, ReadySinceNs;
+    /// <summary>In the run queue, waiting for a CPU (not on one).</summary>
+    public bool Queued;
+    /// <summary>The end of the sleep step it is in (0 if none): a SIGKILL ends the sleep early.</summary>
+    public long SleepUntilNs;
     /// <summary>Time stalled in direct reclaim, and how many times it entered it.</summary>
     public long StallNs, DirectReclaims;
     /// <summary>Time paused by balance_dirty_pages.</summary>

@@ -124,6 +124,7 @@ public sealed partial class StepExecutor
                 if (c.Started) return Finished;
                 c.Started = true;
                 task.SleepNs += s.DurationNs;
+                task.SleepUntilNs = now + s.DurationNs;
                 return new StepOutcome(false, now + s.DurationNs);
             case RepeatStep r:
                 if (r.Times > 0) task.Program.Push(new ProgramFrame(r.Steps, r.Times));
@@ -600,8 +601,15 @@ public sealed partial class StepExecutor
         BeforeTeardown?.Invoke(task);
         task.Cursor.Trace?.Dispose();
         task.Cursor.Trace = null;
+        // Killed after its last step: it was holding its memory asleep (the twin's executor waits in read()).
+        if (task.State == TaskState.Holding && task.EndNs >= 0 && now > task.EndNs) task.SleepNs += now - task.EndNs;
         task.State = state;
         task.EndNs = now;
+        // Killed while waiting for a CPU: it waited until now. Killed in an (interruptible) sleep: it slept until now.
+        if (task.Queued) task.RunDelayNs += now - task.ReadySinceNs;
+        task.Queued = false;
+        if (task.SleepUntilNs > now) task.SleepNs -= task.SleepUntilNs - now;
+        task.SleepUntilNs = 0;
         _mmap.ExitMmap(task.Mm);
         task.Regions.Clear();
         foreach (int pfn in task.KernelStack) _k.FreePage(pfn);

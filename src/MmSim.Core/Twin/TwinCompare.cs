@@ -27,6 +27,9 @@ public sealed class TwinComparison
     [JsonPropertyName("kernel")] public string Kernel { get; init; } = "";
     [JsonPropertyName("MemTotal")] public long MemTotalKb { get; init; }
     [JsonPropertyName("rows")] public List<CompareRow> Rows { get; init; } = new();
+    /// <summary>The VM's speed given to the simulated machine (<see cref="TwinCompare.MatchSpeed"/>), or null when
+    /// the simulator ran with the scenario's own latencies.</summary>
+    [JsonPropertyName("vm_speed")] public TwinCalibration? Speed { get; set; }
 
     [JsonIgnore] public RunReport? Simulated { get; init; }
     [JsonIgnore] public TwinReport? Real { get; init; }
@@ -192,16 +195,26 @@ public sealed class TwinComparison
 public static class TwinCompare
 {
     /// <summary>Runs the twin, then the simulator on a fresh copy of the scenario whose machine has the VM's
-    /// MemTotal. <paramref name="reload"/> gives a fresh scenario (the simulator's machine setting is changed).</summary>
-    public static TwinComparison Run(Scenario scenario, Func<Scenario> reload, TimeSpan? timeout = null)
+    /// MemTotal, kernel memory and (unless <paramref name="vmSpeed"/> is false) speed. <paramref name="reload"/>
+    /// gives a fresh scenario (the simulator's machine setting is changed).</summary>
+    public static TwinComparison Run(Scenario scenario, Func<Scenario> reload, TimeSpan? timeout = null, bool vmSpeed = true)
     {
-        var plan = TwinPlan.Build(scenario);
         var real = TwinRun.Run(scenario, timeout);
-        var simScenario = MatchKernelMemory(MatchMemTotal(reload(), real.Kernel.MemTotalKb), real.MeminfoStart);
+        return Against(real, reload(), vmSpeed);
+    }
+
+    /// <summary>The simulator on <paramref name="fresh"/> (a scenario not run yet) against a twin run of it.</summary>
+    public static TwinComparison Against(TwinReport real, Scenario fresh, bool vmSpeed = true)
+    {
+        int processes = fresh.Processes.Count;
+        var simScenario = MatchKernelMemory(MatchMemTotal(fresh, real.Kernel.MemTotalKb), real.MeminfoStart);
+        if (vmSpeed && real.Kernel.Calibration is { Complete: true } cal) MatchSpeed(simScenario, cal);
         var machine = new SimMachine(simScenario);
         machine.Run();
         var sim = RunReport.Build(machine);
-        return TwinComparison.Build(sim, real, plan.Scenario.Processes.Count);
+        var cmp = TwinComparison.Build(sim, real, processes);
+        cmp.Speed = vmSpeed && real.Kernel.Calibration is { Complete: true } ? real.Kernel.Calibration : null;
+        return cmp;
     }
 
     /// <summary>
@@ -221,6 +234,32 @@ public static class TwinCompare
             SlabReclaimableBytes = slabR * 1024, SlabUnreclaimableBytes = slabU * 1024,
             VmallocBytes = vmalloc * 1024, PercpuBytes = percpu * 1024, OtherBytes = other * 1024,
         };
+        return s;
+    }
+
+    /// <summary>
+    /// Gives the simulated machine the VM's speed, as measured by the executor (<see cref="TwinCalibration"/>): an
+    /// access costs what a random read of a mapped page cost in the VM (its TLB misses included, so no separate walk
+    /// cost), a first touch what touching a fresh page cost (minor_fault is the rest), and the kernel's CPU work
+    /// (system calls, reclaim's scanning, freeing and swap submission) is slowed by the same factor as the fault
+    /// against the default machine's 1.5 µs touch. The disk requests cost what the VM's disk took: a 32-page
+    /// write for swap_write and disk_write, a 4 KiB read for swap_read and major_fault.
+    /// </summary>
+    public static Scenario MatchSpeed(Scenario s, TwinCalibration cal)
+    {
+        var d = new LatencySpec();
+        double factor = cal.FaultNs / (double)(d.AccessNs + 4 * d.TlbMissPerLevelNs + d.MinorFaultNs);
+        long Scaled(long ns) => Math.Max(1, (long)Math.Round(ns * factor));
+        var l = s.Machine.Latency;
+        l.AccessNs = cal.AccessNs;
+        l.TlbMissPerLevelNs = 0;
+        l.MinorFaultNs = Math.Max(1, cal.FaultNs - cal.AccessNs);
+        l.SyscallNs = Scaled(d.SyscallNs);
+        l.ReclaimScanNs = Scaled(d.ReclaimScanNs);
+        l.ReclaimFreeNs = Scaled(d.ReclaimFreeNs);
+        l.SwapSubmitNs = Scaled(d.SwapSubmitNs);
+        l.SwapWriteNs = l.DiskWriteNs = cal.SwapWriteNs;
+        l.SwapReadNs = l.MajorFaultNs = cal.DiskReadNs;
         return s;
     }
 

@@ -42,6 +42,8 @@ public sealed partial class TwinReport
         /// <summary>Major faults of the twin's own processes (the harness and PID 1) during the run, part of the
         /// system-wide pgmajfault; no simulated process has such pages.</summary>
         [JsonPropertyName("harness_majflt")] public long HarnessMajflt { get; init; }
+        /// <summary>The VM's speed, measured before the scenario (<see cref="TwinCalibration"/>).</summary>
+        [JsonPropertyName("calibration")] public TwinCalibration? Calibration { get; init; }
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, RunReport.JsonOptions);
@@ -134,7 +136,7 @@ public sealed partial class TwinReport
             MeminfoStart = r.Meminfo0,
             Vmstat = CounterDeltas(r),
             Kernel = new KernelInfo { Version = r.Kernel, MemTotalKb = memTotal, Kvm = r.Kvm, WallMs = (long)r.Wall.TotalMilliseconds,
-                HarnessMajflt = r.HarnessMajflt },
+                HarnessMajflt = r.HarnessMajflt, Calibration = r.Calibration },
         };
         // The scenario's processes in scenario order, then the children of fork steps in fork order (the simulator
         // gives them the pids after the scenario's, in the order they were forked).

@@ -17,6 +17,9 @@ public sealed class TwinResult
     public OrderedDictionary<string, long> Meminfo0 { get; } = new();
     /// <summary>Major faults of the twin's own processes (the harness, PID 1) during the run.</summary>
     public long HarnessMajflt { get; set; }
+    /// <summary>What the VM's CPU and disk cost, measured by the executor before the scenario (null from an
+    /// executor without the line).</summary>
+    public TwinCalibration? Calibration { get; set; }
     public List<TwinProcess> Processes { get; } = new();
     public List<(long TimeNs, int Level, string Text)> Kmsg { get; } = new();
     /// <summary>The scenario's cgroups at the end of the run, in creation order (parents first).</summary>
@@ -86,6 +89,14 @@ public sealed class TwinResult
                 case "vmstat0": r.Vmstat0[f[0]] = L(f[1]); break;
                 case "meminfo0": r.Meminfo0[f[0]] = L(f[1]); break;
                 case "harness_majflt": r.HarnessMajflt = L(f[0]); break;
+                case "calibration":
+                {
+                    var c = new Dictionary<string, long>();
+                    for (int i = 0; i + 1 < f.Length; i += 2) c[f[i]] = L(f[i + 1]);
+                    r.Calibration = new TwinCalibration(c.GetValueOrDefault("fault_ns"), c.GetValueOrDefault("access_ns"),
+                        c.GetValueOrDefault("swap_write_ns"), c.GetValueOrDefault("disk_read_ns"));
+                    break;
+                }
                 case "proc":
                 {
                     var p = new TwinProcess { Index = (int)L(f[0]) };
@@ -208,7 +219,7 @@ public static class TwinRunner
     {
         string dir = Path.Combine(Path.GetTempPath(), $"mmsim-twin-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
         Directory.CreateDirectory(dir);
-        using (var f = File.Create(Path.Combine(dir, "result.img"))) f.SetLength(16L << 20);
+        using (var f = File.Create(Path.Combine(dir, "result.img"))) f.SetLength(20L << 20); // the result text, then the calibration area at 16 MiB (twin_exec.c, CAL_OFF)
         if (img.SwapDevice is not null)
             using (var f = File.Create(Path.Combine(dir, "swap.img"))) f.SetLength(img.Plan.Scenario.Machine.SwapBytes);
         return dir;

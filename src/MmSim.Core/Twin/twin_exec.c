@@ -964,6 +964,47 @@ static void report_cgroups(void)
             fprintf(out, "pressure %s\n", line);
 }
 
+/* ---- calibration: what this VM's CPU and disk cost, so that compare can give the simulated machine the same
+   speed (docs/twin.md, "The VM's speed"). Run by the harness before the scenario: the pages are freed again and
+   the disk area lies beyond the result text (RESULT_DEVICE is CAL_OFF + CAL_LEN bytes long). ---- */
+#define CAL_PAGES 2048
+#define CAL_ACCESSES 200000
+#define CAL_OFF (16L << 20)
+#define CAL_LEN (4L << 20)
+#define CAL_REQ (32 * PAGE)           /* one swap write request: SWAP_CLUSTER_MAX pages */
+static long long cal_fault_ns, cal_access_ns, cal_write_ns, cal_read_ns;
+
+static void calibrate(const char *dev)
+{
+    unsigned char *m = mmap(NULL, CAL_PAGES * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) return;
+    long long t = now_ns();
+    for (long i = 0; i < CAL_PAGES; i++) access_one(m + i * PAGE, 1);    /* a touch: one fault per page */
+    cal_fault_ns = (now_ns() - t) / CAL_PAGES;
+    pcg32 r;
+    pcg_init(&r, 1, 1);
+    t = now_ns();
+    for (long i = 0; i < CAL_ACCESSES; i++)                               /* an access step, pattern random */
+        access_one(m + (long)pcg_bounded(&r, CAL_PAGES) * PAGE, 0);
+    cal_access_ns = (now_ns() - t) / CAL_ACCESSES;
+    munmap(m, CAL_PAGES * PAGE);
+    int fd = open(dev, O_RDWR | O_DIRECT);
+    void *buf = NULL;
+    if (fd < 0 || posix_memalign(&buf, PAGE, CAL_REQ)) { if (fd >= 0) close(fd); return; }
+    memset(buf, 0, CAL_REQ);
+    int nw = (int)(CAL_LEN / CAL_REQ), nr = 256;
+    t = now_ns();
+    for (int i = 0; i < nw; i++) if (pwrite(fd, buf, CAL_REQ, CAL_OFF + (long)i * CAL_REQ) != CAL_REQ) break;
+    fdatasync(fd);
+    cal_write_ns = (now_ns() - t) / nw;
+    t = now_ns();
+    for (int i = 0; i < nr; i++)
+        if (pread(fd, buf, PAGE, CAL_OFF + (long)pcg_bounded(&r, (uint32_t)(CAL_LEN / PAGE)) * PAGE) != PAGE) break;
+    cal_read_ns = (now_ns() - t) / nr;
+    free(buf);
+    close(fd);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) die("usage: twin_exec PLAN RESULT_DEVICE | twin_exec --pages PLAN");
@@ -979,6 +1020,7 @@ int main(int argc, char **argv)
         return 0;
     }
     load_plan(argv[1]);
+    calibrate(argv[2]);
     setup_cgroups();
     int fd = open("/proc/self/oom_score_adj", O_WRONLY);   /* the harness itself is never the OOM victim */
     if (fd >= 0) { write_all(fd, "-1000", 5); close(fd); }
@@ -1060,6 +1102,8 @@ int main(int argc, char **argv)
     struct utsname u;
     uname(&u);
     fprintf(out, "mmsim-twin 1\nkernel %s\nt0_ns %lld\nend_ns %lld\n", u.release, t0, end);
+    fprintf(out, "calibration fault_ns %lld access_ns %lld swap_write_ns %lld disk_read_ns %lld\n",
+            cal_fault_ns, cal_access_ns, cal_write_ns, cal_read_ns);
     copy_proc_file("/proc/meminfo", "meminfo", NULL);
     copy_proc_file("/proc/vmstat", "vmstat", NULL);
     copy_proc_file(NULL, "vmstat0", vmstat0);

@@ -7,12 +7,14 @@ namespace MmSim.Workloads;
 internal static class MachineParser
 {
     public static readonly string[] Keys =
-        ["memory", "page_size", "swap", "kernel_reserved", "cpus", "transparent_hugepage", "time_slice",
+        ["memory", "page_size", "swap", "kernel_reserved", "cpus", "kswapd_cpu", "transparent_hugepage", "time_slice",
          "tlb_entries", "tlb_ways", "tlb_l2_entries", "tlb_l2_ways", "pcid", "latency", "translation",
          "kernel_memory", "caches", "placement", "compaction"];
 
     public static readonly string[] KernelMemoryKeys =
         ["slab_reclaimable", "slab_unreclaimable", "vmalloc", "percpu", "other"];
+
+    public static readonly string[] KswapdCpuModes = ["shared", "own"];
 
     public static readonly string[] LatencyKeys =
         ["access", "tlb", "tlb_miss_per_level", "minor_fault", "major_fault", "disk_read", "disk_write", "swap_read",
@@ -73,6 +75,12 @@ internal static class MachineParser
             spec.KernelReservedBytes = reserved;
         }
         spec.Cpus = map.Int("cpus", 1, 1024) ?? spec.Cpus;
+        if (map.String("kswapd_cpu") is { } kc)
+        {
+            if (!KswapdCpuModes.Contains(kc))
+                throw map.Error("kswapd_cpu", $"invalid machine.kswapd_cpu '{kc}'{Suggest.Expected(kc, KswapdCpuModes)}");
+            spec.KswapdCpu = kc;
+        }
         if (map.String("transparent_hugepage") is { } thp)
         {
             if (!ThpModes.Contains(thp))
