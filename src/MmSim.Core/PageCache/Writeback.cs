@@ -67,6 +67,37 @@ public sealed class Writeback : IKernelThread
         return Math.Clamp(pause, 1_000_000, MaxPauseNs);
     }
 
+    /// <summary>When the next write in flight completes (0 if none).</summary>
+    public long NextCompletionAt => NextCompletion();
+
+    /// <summary>
+    /// The flusher's work while a direct reclaimer sleeps in reclaim_throttle: the flush reclaim asked for
+    /// (wakeup_flusher_threads) starts its next batch now rather than at the flusher's next turn, which the
+    /// reclaimer's inline sleep would otherwise skip over. Completions up to <paramref name="now"/> are taken.
+    /// </summary>
+    public void WorkDuringThrottle(long now)
+    {
+        Complete(now);
+        if (!_reclaimAsked) return;
+        var batch = new List<int>(BatchPages);
+        foreach (var file in _k.Files)
+        {
+            if (file.DirtiedAt is null) continue;
+            for (long i = 0; i < file.Pages && batch.Count < BatchPages; i++)
+            {
+                int pfn = file.CachePfn[i];
+                if (pfn < 0) continue;
+                uint fl = _k.Frames[pfn].Flags;
+                if ((fl & (uint)FrameFlags.Dirty) != 0 && (fl & (uint)FrameFlags.Writeback) == 0) batch.Add(pfn);
+            }
+            if (batch.Count >= BatchPages) break;
+        }
+        if (batch.Count > 0) Submit(batch, now);
+    }
+
+    /// <summary>folio_end_writeback for every write done by <paramref name="now"/>.</summary>
+    public void CompleteUntil(long now) => Complete(now);
+
     private long NextCompletion()
     {
         long next = long.MaxValue;

@@ -70,7 +70,7 @@ public sealed class PageAllocator
                 continue;
             }
             if (reclaimed > 0) noProgress = 0; else noProgress++;
-            if (noProgress <= MaxReclaimRetries && ShouldReclaimRetry(highest)) continue;
+            if (noProgress <= MaxReclaimRetries && ShouldReclaimRetry(highest, reclaimed > 0, current)) continue;
 
             // __alloc_pages_may_oom: one last try at the high watermark, then the OOM killer.
             pfn = phys.AllocPage(highest, AllocFlags.WmarkHigh);
@@ -102,9 +102,12 @@ public sealed class PageAllocator
 
     /// <summary>
     /// should_reclaim_retry: worth another round if some zone would pass its min watermark with everything
-    /// reclaimable in it freed (its file LRU, and its anon LRU while swap has room).
+    /// reclaimable in it freed (its file LRU, and its anon LRU while swap has room). When the round made no progress
+    /// and more than half of what is reclaimable waits to be written (dirty or under writeback), the reclaimer first
+    /// sleeps in reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK) "to slow down the reclaim and prevent from pre mature
+    /// OOM" (mm/page_alloc.c). Simplified: the write-pending pages are the node's, not the zone's.
     /// </summary>
-    private bool ShouldReclaimRetry(ZoneType highest)
+    private bool ShouldReclaimRetry(ZoneType highest, bool progress, Sched.SimTask current)
     {
         bool swap = _k.Swap.FreeSlots > 0;
         foreach (var z in _k.Phys.Zones)
@@ -113,8 +116,32 @@ public sealed class PageAllocator
             long reclaimable = _k.Lru.ZoneSize(LruList.InactiveFile, z.Type) + _k.Lru.ZoneSize(LruList.ActiveFile, z.Type);
             if (swap) reclaimable += _k.Lru.ZoneSize(LruList.InactiveAnon, z.Type) + _k.Lru.ZoneSize(LruList.ActiveAnon, z.Type);
             long available = z.FreePages + reclaimable;
-            if (available > z.WatermarkMin + z.LowmemReserve[(int)highest]) return true;
+            if (available <= z.WatermarkMin + z.LowmemReserve[(int)highest]) continue;
+            if (!progress && 2 * (_k.NrFileDirty + _k.NrWriteback) > reclaimable) ThrottleWriteback(current);
+            return true;
         }
         return false;
+    }
+
+    /// <summary>reclaim_throttle's HZ/10 timeout (mm/vmscan.c, VMSCAN_THROTTLE_WRITEBACK).</summary>
+    public const long ThrottleTimeoutNs = 100_000_000;
+
+    /// <summary>
+    /// reclaim_throttle(pgdat, VMSCAN_THROTTLE_WRITEBACK): the reclaimer sleeps until writes complete, at most HZ/10.
+    /// Meanwhile the flusher reclaim woke writes (it would run while the reclaimer sleeps).
+    /// </summary>
+    private void ThrottleWriteback(Sched.SimTask current)
+    {
+        long now = _k.Now;
+        var wb = _k.Writeback;
+        wb?.WorkDuringThrottle(now);
+        long until = now + ThrottleTimeoutNs;
+        if (wb is not null && wb.NextCompletionAt > now) until = Math.Min(until, wb.NextCompletionAt);
+        if (_swapIo is { Pending: true } io && io.NextCompletion > now) until = Math.Min(until, io.NextCompletion);
+        current.StallNs += until - now;
+        _k.Memcg?.Tracker.Stall(current, now, until, running: false);
+        _k.Now = until;
+        wb?.CompleteUntil(until);
+        _swapIo?.CompleteUntil(until);
     }
 }

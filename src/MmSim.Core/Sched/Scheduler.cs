@@ -271,12 +271,9 @@ public sealed class Scheduler
             }
             _cpuBusy[cpu] = true;
             long slice = _threadsQueued > 0 ? Math.Min(_sliceNs, KernelThreadQuantumNs) : _sliceNs;
-            if (_cpuWaiters.Count > 0)
-            {
-                // The task's turn while a kernel thread waits: a CFS slice, then the thread's turn.
-                slice = Math.Min(_sliceNs, SharedSliceNs);
-                _kthreadRunNs = 0;
-            }
+            // The task's turn while a kernel thread waits: a CFS slice, then the thread's turn.
+            if (_cpuWaiters.Count > 0) slice = Math.Min(_sliceNs, SharedSliceNs);
+            _kthreadRunNs = 0; // a thread woken after this preempts again; one that keeps running gets a new turn
             var r = _exec.RunSlice(t, Now, slice, cpu);
             switch (r.End)
             {

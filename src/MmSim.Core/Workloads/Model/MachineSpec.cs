@@ -36,7 +36,7 @@ public sealed class MachineSpec
     /// <summary><c>kswapd_cpu</c>: <c>shared</c> — kswapd runs on the machine's CPUs and competes with the tasks
     /// for them, as the kernel's kthread does under CFS — or <c>own</c>: it runs beside the tasks, as on a CPU of
     /// its own (the model before the twin judged it; docs/reclaim.md).</summary>
-    public string KswapdCpu { get; set; } = "shared";
+    public string KswapdCpu { get; set; } = "own";
 
     /// <summary>Scheduler time slice (<c>time_slice</c>). Default 4 ms (CONFIG_HZ=250).</summary>
     public long TimeSliceNs { get; set; } = 4_000_000;
