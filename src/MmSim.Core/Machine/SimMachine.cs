@@ -141,6 +141,7 @@ public sealed partial class SimMachine
         _sched = sched;
         int kswapd = sched.AddThread(Kswapd);
         Kswapd.Schedule = at => sched.Wake(kswapd, at);
+        if (sched.KthreadsShareCpus) Kswapd.WakeupPreempts = at => sched.ThreadWakeupPreempts(kswapd, at);
         int swapIo = sched.AddThread(SwapIo);
         SwapIo.Schedule = at => sched.Wake(swapIo, at);
         int flusher = sched.AddThread(Writeback);

@@ -49,6 +49,9 @@ public sealed class Kswapd : IKernelThread
     public Swap.SwapIo? SwapIo { get; set; }
     /// <summary>Schedules the thread (set by the machine).</summary>
     public Action<long>? Schedule;
+    /// <summary>Whether a wake-up at a time preempts the running task (set by the machine when kswapd shares the
+    /// CPUs; null: always, as when it runs beside the tasks).</summary>
+    public Func<long, bool>? WakeupPreempts;
 
     /// <summary>
     /// wakeup_kswapd: records the highest zone wanted; does nothing if kswapd is awake, the node is hopeless,
@@ -71,7 +74,8 @@ public sealed class Kswapd : IKernelThread
             Awake = true;
             _k.Trace?.Add(new TracePoint(now, TraceLog.KswapdWake, 0, FreeIn(highestZone), SumWatermarks(highestZone, low: true), 0, now));
         }
-        _k.PreemptRequested = true; // wake-up preemption: kswapd runs before the task goes on
+        // Wake-up preemption: kswapd runs before the task goes on (sharing the CPUs: if CFS would preempt).
+        if (WakeupPreempts?.Invoke(now) ?? true) _k.PreemptRequested = true;
         Schedule?.Invoke(now);
     }
 

@@ -33,8 +33,24 @@ public sealed class Scheduler
     /// <summary>Kernel threads due to run that found every CPU busy (only with <see cref="KthreadsShareCpus"/>).</summary>
     private readonly Queue<int> _cpuWaiters = new();
     private readonly List<bool> _threadWaiting = new();
-    /// <summary>CPU time kernel threads have taken in a row while tasks were waiting for a CPU.</summary>
-    private long _kthreadRunNs;
+    // CFS between kswapd and the tasks (shared mode; kernel/sched/fair.c): every runnable entity's vruntime grows
+    // with the CPU time it gets (all at nice 0); a thread waking from sleep is placed at most half a latency period
+    // behind the queue's min_vruntime (place_entity's sleeper credit), and preempts the running task only if it is
+    // more than wakeup_granularity behind it (check_preempt_wakeup); otherwise entities run until their slice
+    // (sched_slice, 3 ms for two) is used and another is behind them (check_preempt_tick).
+    private readonly List<long> _threadVr = new();
+    private readonly List<bool> _threadPreempts = new();
+    private readonly List<long> _threadRunSince = new();
+    private long _minVr;
+    private SimTask? _curTask;
+    private long _curSliceStart;
+    /// <summary>The entity that last ran on each CPU (a task's index, or ~thread), to tell a continued run.</summary>
+    private int[] _lastEntity = [];
+
+    /// <summary>sysctl_sched_wakeup_granularity on one CPU (1 ms × (1 + ilog2(ncpus)), capped at 8 CPUs).</summary>
+    public long WakeupGranularityNs => 1_000_000L * (1 + Math.Min(3, System.Numerics.BitOperations.Log2((uint)_cpuBusy.Length)));
+    /// <summary>place_entity's sleeper credit: sched_latency / 2 (GENTLE_FAIR_SLEEPERS).</summary>
+    public const long SleeperCreditNs = 3_000_000;
 
     /// <summary>Kernel threads that use CPU time (kswapd) run on the machine's CPUs, as CFS runs them: on an idle
     /// CPU at once; on a busy one as soon as the task's slice ends or the wake-up preempts it; and while tasks wait,
@@ -70,6 +86,9 @@ public sealed class Scheduler
         _threadQueued.Add(false);
         _threadDue.Add(long.MaxValue);
         _threadWaiting.Add(false);
+        _threadVr.Add(0);
+        _threadPreempts.Add(false);
+        _threadRunSince.Add(0);
         return _threads.Count - 1;
     }
 
@@ -97,6 +116,8 @@ public sealed class Scheduler
         _cpuFreeAt = new long[_cpuBusy.Length];
         _cpuThread = new int[_cpuBusy.Length];
         Array.Fill(_cpuThread, -1);
+        _lastEntity = new int[_cpuBusy.Length];
+        Array.Fill(_lastEntity, int.MinValue);
         _spawn = spawn;
         _sampleIntervalNs = sampleIntervalNs;
         _sample = sample;
@@ -131,7 +152,7 @@ public sealed class Scheduler
                         // tasks wait; else the last idle CPU (tasks are dispatched from the first, so a task keeps
                         // its CPU and TLB).
                         int cpu = Array.IndexOf(_cpuThread, ev.Target);
-                        if (cpu >= 0 && (_cpuFreeAt[cpu] != Now || (_ready.Count > 0 && _kthreadRunNs >= SharedSliceNs))) cpu = -1;
+                        if (cpu >= 0 && (_cpuFreeAt[cpu] != Now || !ThreadKeepsCpu(ev.Target))) cpu = -1;
                         if (cpu < 0) cpu = Array.LastIndexOf(_cpuBusy, false);
                         if (cpu < 0)
                         {
@@ -236,11 +257,57 @@ public sealed class Scheduler
             _cpuFreeAt[cpu] = Now;
             return;
         }
+        if (_lastEntity[cpu] != ~thread) _threadRunSince[thread] = Now;
+        _lastEntity[cpu] = ~thread;
+        _threadVr[thread] += used;
         _cpuBusy[cpu] = true;
         _cpuThread[cpu] = thread;
         _cpuFreeAt[cpu] = Now + used;
-        if (_ready.Count > 0) _kthreadRunNs += used;
         Push(Now + used, Kind.CpuFree, cpu);
+    }
+
+    /// <summary>The smallest vruntime among the runnable tasks (the running one included), kept monotonic.</summary>
+    private long MinVruntime(long now)
+    {
+        long min = long.MaxValue;
+        if (_curTask is { IsDone: false } c) min = c.Vruntime + (now - _curSliceStart);
+        foreach (var t in _ready) if (!t.IsDone) min = Math.Min(min, t.Vruntime);
+        if (min != long.MaxValue && min > _minVr) _minVr = min;
+        return _minVr;
+    }
+
+    /// <summary>
+    /// Kswapd was woken at <paramref name="now"/> by the running task's allocation (shared mode): places it
+    /// (sleeper credit) and tells whether the task's slice ends here: it does when kswapd preempts the task
+    /// (check_preempt_wakeup), and when an idle CPU lets the two run side by side.
+    /// </summary>
+    public bool ThreadWakeupPreempts(int thread, long now)
+    {
+        _threadVr[thread] = Math.Max(_threadVr[thread], MinVruntime(now) - SleeperCreditNs);
+        _threadPreempts[thread] = false;
+        // An idle CPU: it runs there; the task's slice still ends now, so that the two interleave in simulated time.
+        if (Array.IndexOf(_cpuBusy, false) >= 0 || _curTask is null) return true;
+        long curVr = _curTask.Vruntime + (now - _curSliceStart);
+        return _threadPreempts[thread] = curVr - _threadVr[thread] > WakeupGranularityNs;
+    }
+
+    /// <summary>check_preempt_tick for a thread whose run ends now: it goes on unless its slice is used and the
+    /// first waiting task is behind it.</summary>
+    private bool ThreadKeepsCpu(int thread)
+    {
+        if (_ready.Count == 0) return true;
+        if (Now - _threadRunSince[thread] < SharedSliceNs) return true;
+        return _threadVr[thread] <= _ready.Peek().Vruntime;
+    }
+
+    /// <summary>A free CPU, a waiting thread and a waiting task: the thread if it preempted at its wake-up, or if the
+    /// task (the last to run here) has used its slice and is ahead of the thread.</summary>
+    private bool ThreadBeforeTask(int thread, int cpu)
+    {
+        if (_ready.Count == 0 || _threadPreempts[thread]) return true;
+        var t = _ready.Peek();
+        bool taskContinues = _lastEntity[cpu] == IndexOf(t) && Now - t.RunSinceNs < SharedSliceNs;
+        return !taskContinues && _threadVr[thread] < t.Vruntime;
     }
 
     private void DispatchIdle()
@@ -248,12 +315,11 @@ public sealed class Scheduler
         for (int cpu = 0; cpu < _cpuBusy.Length && (_ready.Count > 0 || _cpuWaiters.Count > 0); cpu++)
         {
             if (_cpuBusy[cpu]) continue;
-            if (_cpuWaiters.Count > 0 && (_ready.Count == 0 || _kthreadRunNs < SharedSliceNs))
+            if (_cpuWaiters.Count > 0 && ThreadBeforeTask(_cpuWaiters.Peek(), cpu))
             {
-                // A woken kernel thread preempts (check_preempt_wakeup: it slept, its vruntime is behind), and keeps
-                // the CPU for its turn while tasks wait.
                 int th = _cpuWaiters.Dequeue();
                 _threadWaiting[th] = false;
+                _threadPreempts[th] = false;
                 RunThreadOn(th, cpu);
                 cpu--; // this CPU again: busy now, or free if the run took no CPU time
                 continue;
@@ -271,10 +337,16 @@ public sealed class Scheduler
             }
             _cpuBusy[cpu] = true;
             long slice = _threadsQueued > 0 ? Math.Min(_sliceNs, KernelThreadQuantumNs) : _sliceNs;
-            // The task's turn while a kernel thread waits: a CFS slice, then the thread's turn.
-            if (_cpuWaiters.Count > 0) slice = Math.Min(_sliceNs, SharedSliceNs);
-            _kthreadRunNs = 0; // a thread woken after this preempts again; one that keeps running gets a new turn
+            int idx = IndexOf(t);
+            if (_lastEntity[cpu] != idx) t.RunSinceNs = Now;
+            _lastEntity[cpu] = idx;
+            if (_cpuWaiters.Count > 0 && KthreadsShareCpus)
+                slice = Math.Min(slice, Math.Max(KernelThreadQuantumNs, t.RunSinceNs + SharedSliceNs - Now));
+            _curTask = t;
+            _curSliceStart = Now;
             var r = _exec.RunSlice(t, Now, slice, cpu);
+            _curTask = null;
+            t.Vruntime += r.EndNs - Now;
             switch (r.End)
             {
                 case SliceEnd.Preempted:

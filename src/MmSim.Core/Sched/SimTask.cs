@@ -35,6 +35,8 @@ public sealed class SimTask
     public long RunDelayNs, ReadySinceNs;
     /// <summary>In the run queue, waiting for a CPU (not on one).</summary>
     public bool Queued;
+    /// <summary>CFS's vruntime (CPU time received, nice 0) and the start of its current run on a CPU.</summary>
+    public long Vruntime, RunSinceNs;
     /// <summary>The end of the sleep step it is in (0 if none): a SIGKILL ends the sleep early.</summary>
     public long SleepUntilNs;
     /// <summary>Time stalled in direct reclaim, and how many times it entered it.</summary>

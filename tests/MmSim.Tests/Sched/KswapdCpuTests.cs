@@ -7,7 +7,8 @@ namespace MmSim.Tests.Sched;
 /// <summary>
 /// kswapd on the machine's CPUs (<c>machine.kswapd_cpu: shared</c>; the default is <c>own</c>, beside the tasks): as
 /// the kernel's kthread under CFS it needs a CPU to reclaim, so on a one-CPU machine the allocating task waits while
-/// kswapd runs; with an idle CPU nothing changes against kswapd beside the tasks. And a process's time adds up.
+/// kswapd runs and kswapd waits while the task has its slice; with an idle CPU nothing changes against kswapd beside
+/// the tasks. And a process's time adds up.
 /// </summary>
 public class KswapdCpuTests
 {
@@ -69,6 +70,23 @@ public class KswapdCpuTests
         Assert.Equal(0, shared.Processes.Single(p => p.Name == "idle").RunDelayNs);
         var (own, _) = Run("min-free-kbytes");
         Assert.All(own.Processes, p => Assert.Equal(0, p.RunDelayNs));
+    }
+
+    /// <summary>kswapd-vs-direct on one shared CPU: the slow allocator (50 µs of work per page) waits a little for
+    /// kswapd's turns but never reclaims itself; the fast one, once kswapd has had its share of the CPU, outruns it and
+    /// enters direct reclaim far more often than with kswapd beside it (25 times).</summary>
+    [Fact]
+    public void Sharing_the_cpu_the_slow_allocator_is_still_fed_and_the_fast_one_stalls_more()
+    {
+        var (r, _) = Run("kswapd-vs-direct", ("machine.kswapd_cpu", "shared"));
+        var slow = r.Processes.Single(p => p.Name == "slow");
+        var fast = r.Processes.Single(p => p.Name == "fast");
+        Assert.Equal(0, slow.DirectReclaims);
+        Assert.Equal(7746400, slow.RunDelayNs);
+        Assert.Equal(349, fast.DirectReclaims);
+        Assert.Equal(349, r.Vmstat["allocstall_movable"] + r.Vmstat["allocstall_normal"]);
+        var (own, _) = Run("kswapd-vs-direct");
+        Assert.Equal(25, own.Processes.Single(p => p.Name == "fast").DirectReclaims);
     }
 
     [Fact]
