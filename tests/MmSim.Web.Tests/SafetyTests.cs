@@ -118,7 +118,8 @@ public sealed class SafetyTests
     public async Task Wall_clock_limit_is_422_and_the_server_answers_the_next()
     {
         await using var s = await LabServer.StartAsync(new WebLabOptions { TimeLimit = TimeSpan.FromMilliseconds(50) });
-        var (status, doc) = await Post(s.Client, "api/run", Yaml(ManyAccesses));
+        // 40 million accesses (under the default budget of 50 million) take far longer than 50 ms on any machine.
+        var (status, doc) = await Post(s.Client, "api/run", Yaml(ManyAccesses.Replace("count: 5000000", "count: 40000000")));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
         Assert.Equal("the simulation exceeded this server's wall-clock limit of 50 ms and was stopped (mmsim serve --time-limit raises it)", (string)doc["error"]!);
         var (next, _) = await Post(s.Client, "api/replay", new StringContent("""{ "refs": "1,2,1", "frames": [1], "policies": ["lru"] }"""));
@@ -130,20 +131,21 @@ public sealed class SafetyTests
     {
         await using var s = await LabServer.StartAsync(new WebLabOptions
         {
-            MaxConcurrent = 1, QueueWait = TimeSpan.Zero, TimeLimit = TimeSpan.FromSeconds(30),
+            MaxConcurrent = 1, QueueWait = TimeSpan.Zero, TimeLimit = TimeSpan.FromSeconds(5), MaxAccesses = 2_000_000_000,
         });
         var runs = s.App.Services.GetRequiredService<RunService>();
         // The first run must still be going when the second request arrives. Wait for it to start on this thread
         // (a Task.Delay loop needs a pool thread, which a busy CI machine can withhold for seconds, while the run
-        // ends unseen), and give it twice the accesses of the other tests.
-        var first = Post(s.Client, "api/run", Yaml(ManyAccesses.Replace("count: 5000000", "count: 10000000")));
+        // ends unseen), and make it run until the wall-clock limit stops it: a billion accesses (10 million ended
+        // before the second request on a fast machine).
+        var first = Post(s.Client, "api/run", Yaml(ManyAccesses.Replace("count: 5000000", "count: 1000000000")));
         SpinWait.SpinUntil(() => runs.Running != 0 || first.IsCompleted, TimeSpan.FromSeconds(30));
         Assert.Equal(1, runs.Running);
         var (status, doc) = await Post(s.Client, "api/run?builtin=lazy-allocation", Yaml(""));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         Assert.Equal("the server is already running 1 simulations; try again shortly", (string)doc["error"]!);
         var (firstStatus, _) = await first;
-        Assert.Equal(HttpStatusCode.OK, firstStatus);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, firstStatus); // stopped by the 5 s limit
         var (after, _) = await Post(s.Client, "api/run?builtin=lazy-allocation", Yaml(""));
         Assert.Equal(HttpStatusCode.OK, after);
     }
