@@ -79,6 +79,14 @@ public sealed class Writeback : IKernelThread
     {
         Complete(now);
         if (!_reclaimAsked) return;
+        var batch = NextBatch(all: true, expireBefore: 0);
+        if (batch.Count > 0) Submit(batch, now);
+    }
+
+    /// <summary>The next dirty pages to write, at most <see cref="BatchPages"/>: all of them, or only those dirtied
+    /// before <paramref name="expireBefore"/> (dirty_expire_centisecs).</summary>
+    private List<int> NextBatch(bool all, long expireBefore)
+    {
         var batch = new List<int>(BatchPages);
         foreach (var file in _k.Files)
         {
@@ -88,11 +96,13 @@ public sealed class Writeback : IKernelThread
                 int pfn = file.CachePfn[i];
                 if (pfn < 0) continue;
                 uint fl = _k.Frames[pfn].Flags;
-                if ((fl & (uint)FrameFlags.Dirty) != 0 && (fl & (uint)FrameFlags.Writeback) == 0) batch.Add(pfn);
+                if ((fl & (uint)FrameFlags.Dirty) == 0 || (fl & (uint)FrameFlags.Writeback) != 0) continue;
+                if (!all && file.DirtiedAt[i] > expireBefore) continue;
+                batch.Add(pfn);
             }
             if (batch.Count >= BatchPages) break;
         }
-        if (batch.Count > 0) Submit(batch, now);
+        return batch;
     }
 
     /// <summary>folio_end_writeback for every write done by <paramref name="now"/>.</summary>
@@ -111,22 +121,7 @@ public sealed class Writeback : IKernelThread
         Complete(now);
         var (_, bg) = DirtyLimits.Compute(_k);
         bool all = _reclaimAsked || _k.NrFileDirty > bg;
-        long expireBefore = now - _k.Vm.DirtyExpireCentisecs * 10_000_000L;
-        var batch = new List<int>(BatchPages);
-        foreach (var file in _k.Files)
-        {
-            if (file.DirtiedAt is null) continue;
-            for (long i = 0; i < file.Pages && batch.Count < BatchPages; i++)
-            {
-                int pfn = file.CachePfn[i];
-                if (pfn < 0) continue;
-                uint fl = _k.Frames[pfn].Flags;
-                if ((fl & (uint)FrameFlags.Dirty) == 0 || (fl & (uint)FrameFlags.Writeback) != 0) continue;
-                if (!all && file.DirtiedAt[i] > expireBefore) continue;
-                batch.Add(pfn);
-            }
-            if (batch.Count >= BatchPages) break;
-        }
+        var batch = NextBatch(all, now - _k.Vm.DirtyExpireCentisecs * 10_000_000L);
         if (batch.Count > 0) Submit(batch, now);
         else _reclaimAsked = false; // nothing dirty is left to write: the flush reclaim asked for is done
         if (_reclaimAsked) return now + 1_000; // next batch right away

@@ -45,7 +45,7 @@ public sealed class Scheduler
     private SimTask? _curTask;
     private long _curSliceStart;
     /// <summary>The entity that last ran on each CPU (a task's index, or ~thread), to tell a continued run.</summary>
-    private int[] _lastEntity = [];
+    private readonly int[] _lastEntity;
 
     /// <summary>sysctl_sched_wakeup_granularity on one CPU (1 ms × (1 + ilog2(ncpus)), capped at 8 CPUs).</summary>
     public long WakeupGranularityNs => 1_000_000L * (1 + Math.Min(3, System.Numerics.BitOperations.Log2((uint)_cpuBusy.Length)));
@@ -53,8 +53,9 @@ public sealed class Scheduler
     public const long SleeperCreditNs = 3_000_000;
 
     /// <summary>Kernel threads that use CPU time (kswapd) run on the machine's CPUs, as CFS runs them: on an idle
-    /// CPU at once; on a busy one as soon as the task's slice ends or the wake-up preempts it; and while tasks wait,
-    /// in turns of <see cref="SharedSliceNs"/> with them. Off: they run beside the tasks, as on a CPU of their own.</summary>
+    /// CPU at once; on a busy one when their wake-up preempts the task or, by vruntime, when the task has used its
+    /// slice (<see cref="SharedSliceNs"/>). Off (machine.kswapd_cpu: own): they run beside the tasks, as on a CPU
+    /// of their own.</summary>
     public bool KthreadsShareCpus { get; init; }
 
     /// <summary>A CFS turn with two runnable entities: sched_latency (6 ms) / 2 (kernel/sched/fair.c,
