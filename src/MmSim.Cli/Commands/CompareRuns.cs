@@ -58,6 +58,8 @@ public static class CompareRuns
             t.AddRow(Row($"{p.Name}: VmRSS kB", reports.Select(r => Proc(r, p.Pid)?.VmRSS.ToString() ?? "-")));
             t.AddRow(Row($"{p.Name}: VmSwap kB", reports.Select(r => Proc(r, p.Pid)?.VmSwap.ToString() ?? "-")));
             t.AddRow(Row($"{p.Name}: stalled ms", reports.Select(r => Proc(r, p.Pid) is { } x ? (x.StallNs / 1e6).ToString("F3") : "-")));
+            if (reports.Any(r => Proc(r, p.Pid) is { RunDelayNs: > 0 })) // waited for a CPU (behind kswapd or a task)
+                t.AddRow(Row($"{p.Name}: run delay ms", reports.Select(r => Proc(r, p.Pid) is { } x ? (x.RunDelayNs / 1e6).ToString("F3") : "-")));
             if (TlbKey(key))
             {
                 t.AddRow(Row($"{p.Name}: TLB hits/misses", reports.Select(r => Proc(r, p.Pid) is { } x ? $"{x.TlbHits}/{x.TlbMisses}" : "-")));
