@@ -61,6 +61,14 @@ public class RandomScenarioTests
         long slotsKb = mi["SwapTotal"] - mi["SwapFree"];
         long vmSwap = r.Processes.Where(p => p.State == "running").Sum(p => p.VmSwap);
         if (slotsKb > vmSwap + mi["SwapCached"]) return $"swap in use {slotsKb} kB > VmSwap {vmSwap} kB + SwapCached {mi["SwapCached"]} kB";
+        // A process's time adds up: on a CPU, waiting for I/O, asleep, throttled by memory.high or waiting for a CPU.
+        // Not asserted for a killed process: killed by another's allocation it may be in the middle of a slice or of
+        // an I/O wait whose time was counted when it started (off by microseconds; the built-ins' kills add up:
+        // KswapdCpuTests).
+        foreach (var p in r.Processes.Where(p => p.StartNs >= 0 && p.EndNs >= 0 && p.State != "killed"))
+            if (p.EndNs - p.StartNs != p.CpuNs + p.IoWaitNs + p.SleepNs + p.HighThrottleNs + p.RunDelayNs)
+                return $"{p.Name}: end − start {p.EndNs - p.StartNs} != cpu {p.CpuNs} + io_wait {p.IoWaitNs} + sleep {p.SleepNs} + " +
+                       $"high_throttle {p.HighThrottleNs} + run_delay {p.RunDelayNs} ({p.State})";
         // Each victim is counted once, except that a memory.oom.group kill counts the chosen victim a second time
         // (oom_kill_memcg_member runs __oom_kill_process on it again, as Linux 6.1 does: docs/memcg.md).
         long victims = r.Processes.Count(p => p.Reason is { } why && why.StartsWith("killed by the", StringComparison.Ordinal) && why.Contains("OOM killer", StringComparison.Ordinal));
@@ -81,7 +89,7 @@ public class RandomScenarioTests
         sb.AppendLine($"seed: {rnd.Next(1, 1000)}");
         int pageKiB = Pick(4, 4, 4, 4, 16, 64);
         string translation = pageKiB == 4 ? Pick("x86_64", "x86_64", "x86_64_la57") : "x86_64";
-        sb.AppendLine($"machine: {{ memory: {memMiB}MiB, page_size: {pageKiB}KiB, translation: {translation}, swap: {swapMiB}MiB, cpus: {Pick(1, 1, 2)}, " +
+        sb.AppendLine($"machine: {{ memory: {memMiB}MiB, page_size: {pageKiB}KiB, translation: {translation}, swap: {swapMiB}MiB, cpus: {Pick(1, 1, 2)}, kswapd_cpu: {Pick("own", "own", "shared")}, " +
                       $"transparent_hugepage: {Pick("never", "madvise", "always")}, tlb_entries: {Pick(16, 64)}, tlb_l2_entries: {Pick(0, 0, 256)}, pcid: {Pick("false", "true")} }}");
         sb.AppendLine($"vm: {{ swappiness: {Pick(0, 60, 200)}, overcommit_memory: {Pick(0, 0, 1, 2)}, overcommit_ratio: {Pick(50, 150)}, page_cluster: {Pick(0, 3)}, " +
                       $"dirty_ratio: {Pick(5, 20)}, dirty_background_ratio: {Pick(2, 10)}, min_free_kbytes: {Pick("auto", "auto", "4096")}, " +
@@ -208,9 +216,10 @@ public class RandomScenarioTests
             ScenarioLoader.LoadText(yaml, "random.yaml");
             foreach (var k in new[] { "alloc:", "map_file:", "touch:", "access:", "read_file:", "write_file:", "fork:", "mlock:", "free:", "sleep:", "repeat:",
                                       "swap: 0MiB", "swap: 256MiB", "cpus: 2", "transparent_hugepage: always", "cgroups:", "cgroup: top/a", "overcommit_memory: 2",
-                                      "page_size: 16KiB", "page_size: 64KiB", "x86_64_la57", "start_after:", "stack:", "- exit", "address: 0x", "exec: true" })
+                                      "page_size: 16KiB", "page_size: 64KiB", "x86_64_la57", "start_after:", "stack:", "- exit", "address: 0x", "exec: true",
+                                      "kswapd_cpu: shared" })
                 if (yaml.Contains(k)) kinds.Add(k);
         }
-        Assert.Equal(26, kinds.Count);
+        Assert.Equal(27, kinds.Count);
     }
 }
