@@ -7,14 +7,8 @@ namespace MmSim.Tests.Reclaim;
 /// <summary>The reclaim built-ins tell their stories (and keep the machine's invariants).</summary>
 public class ReclaimScenarioTests
 {
-    private static RunReport Run(string name, params (string Key, string Value)[] overrides)
-    {
-        var s = ScenarioOverrides.Apply(BuiltinScenarios.Text(name), name, name, overrides);
-        var m = new SimMachine(s);
-        m.Run();
-        m.CheckInvariants();
-        return RunReport.Build(m);
-    }
+    private static RunReport Run(string name, params (string Key, string Value)[] overrides) =>
+        RunReport.Build(Sim.RunBuiltin(name, overrides));
 
     [Fact]
     public void Swap_before_oom_survives_with_swap_and_kills_without()

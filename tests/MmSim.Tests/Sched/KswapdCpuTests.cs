@@ -14,10 +14,7 @@ public class KswapdCpuTests
 {
     private static (RunReport Report, SimMachine Machine) Run(string name, params (string Key, string Value)[] overrides)
     {
-        var s = ScenarioOverrides.Apply(BuiltinScenarios.Text(name), name, name, overrides);
-        var m = new SimMachine(s);
-        m.Run();
-        m.CheckInvariants();
+        var m = Sim.RunBuiltin(name, overrides);
         return (RunReport.Build(m), m);
     }
 
